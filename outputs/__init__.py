@@ -1,0 +1,1 @@
+"""Document builders (Word templates, PDF conversion, bundles); see issue 5."""

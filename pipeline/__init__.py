@@ -1,0 +1,1 @@
+"""Rules, storage, inbox handling, flows, CLI and settings (DESIGN.md, "Layout")."""

@@ -1,0 +1,47 @@
+"""The one settings object. Every value can be set by an ``INTMK_`` environment variable.
+
+No other module reads ``os.environ``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from extractors.limits import ExtractionLimits
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="INTMK_", env_file=None, extra="ignore")
+
+    home: Path = Field(default=Path("var"), description="Arbeitsverzeichnis (inbox/, archive/, out/ …)")
+    database_url: str | None = Field(default=None, description="SQLAlchemy-URL; Standard: SQLite in home")
+
+    # Limits per document (RELIABILITY.md rules 5 and 6)
+    max_file_mb: int = Field(default=200, ge=1)
+    max_pages: int = Field(default=3000, ge=1)
+    max_chars: int = Field(default=10_000_000, ge=1000)
+    max_docx_uncompressed_mb: int = Field(default=200, ge=1)
+    timeout_seconds: float = Field(default=120.0, gt=0, description="Wanduhrzeit je Dokument")
+    cpu_seconds: int = Field(default=120, ge=1, description="CPU-Zeit je Dokument")
+    memory_mb: int = Field(default=2048, ge=256, description="Adressraum des Parser-Prozesses")
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.home / 'intmk.sqlite3').resolve()}"
+
+    def extraction_limits(self) -> ExtractionLimits:
+        return ExtractionLimits(
+            max_file_bytes=self.max_file_mb * 1024 * 1024,
+            max_pages=self.max_pages,
+            max_chars=self.max_chars,
+            max_docx_uncompressed_bytes=self.max_docx_uncompressed_mb * 1024 * 1024,
+        )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

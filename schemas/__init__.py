@@ -1,0 +1,53 @@
+"""Records that cross every boundary of the pipeline (DESIGN.md, "Extraction record")."""
+
+from schemas.errors import (
+    ConfigError,
+    EnvironmentProblem,
+    ErrorCode,
+    ExitCode,
+    InputError,
+    IntmkError,
+    InternalError,
+    TransientError,
+)
+from schemas.records import (
+    LAENDER,
+    AgendaItem,
+    Conference,
+    DocumentType,
+    ErrorInfo,
+    ErrorRecord,
+    ExtractionRecord,
+    LandCode,
+    Outcome,
+    SessionKind,
+    Source,
+    Statement,
+    VoteCounts,
+    Votes,
+)
+
+__all__ = [
+    "ConfigError",
+    "LAENDER",
+    "AgendaItem",
+    "Conference",
+    "DocumentType",
+    "EnvironmentProblem",
+    "ErrorCode",
+    "ErrorInfo",
+    "ErrorRecord",
+    "ExitCode",
+    "ExtractionRecord",
+    "InputError",
+    "IntmkError",
+    "InternalError",
+    "LandCode",
+    "Outcome",
+    "SessionKind",
+    "Source",
+    "Statement",
+    "TransientError",
+    "VoteCounts",
+    "Votes",
+]
