@@ -42,3 +42,6 @@ class TextDocument:
     ocr: bool = False
     pages_without_text: list[int] = field(default_factory=list)  # pages needing OCR
     problems: list[ErrorInfo] = field(default_factory=list)  # partial-success notes
+    # Text of removed running headers/footers, most frequent first: they name the conference and
+    # are trusted over a cover page (samples/README.md).
+    running_headers: list[str] = field(default_factory=list)

@@ -1,0 +1,39 @@
+# Quick start: `make demo` and `make test` on a fresh Debian/Ubuntu machine with Python 3.11.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DEMO   := var/demo
+# Keep Prefect's local state inside the project and never phone home.
+export PREFECT_HOME ?= $(CURDIR)/var/prefect
+export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
+export PREFECT_LOGGING_LEVEL ?= WARNING
+
+.PHONY: demo test bench clean system-deps
+
+$(STAMP): pyproject.toml scripts/install-system-deps.sh
+	bash scripts/install-system-deps.sh
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+system-deps:
+	bash scripts/install-system-deps.sh
+
+# Builds the example inbox from the real sample text, then runs the main job on it.
+# Exit code 3 means "some file was rejected": the demo inbox holds one bad file on purpose.
+demo: $(STAMP)
+	rm -rf $(DEMO)
+	$(BIN)/python examples/build_inbox.py $(DEMO)/inbox
+	INTMK_HOME=$(DEMO) $(BIN)/intmk run; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 3 ]
+	@echo "Datensätze: $(DEMO)/out/records.jsonl"
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/extract.py
+
+clean:
+	rm -rf $(VENV) var build *.egg-info .pytest_cache .hypothesis

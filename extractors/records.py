@@ -1,0 +1,137 @@
+"""Assemble extraction records (the public contract) from a read document."""
+
+from __future__ import annotations
+
+from extractors.document import Line, TextDocument
+from extractors.fields.conference import ConferenceHeader, parse_conference_header
+from extractors.fields.outcome import is_motion_marker, parse_outcome
+from extractors.fields.votes import parse_absent, parse_vote_counts, parse_vote_lists
+from extractors.head import read_head
+from extractors.paragraphs import join_paragraphs
+from extractors.segment import ItemBlock, split_items
+from extractors.text import join_lines, normalize_line
+from extractors.zones import ItemZones, sort_into_zones
+from schemas import (
+    Conference,
+    DocumentType,
+    ExtractionRecord,
+    Outcome,
+    Source,
+    Statement,
+    VoteCounts,
+    Votes,
+)
+from schemas.errors import ErrorCode, InputError
+
+_HEADER_LINES = 15
+# Bodies that decide unanimously by their rules, so a printed "Beschluss:" means einstimmig
+# (IMK, samples/README.md and domain/imk-ueber-uns.txt).
+_UNANIMOUS_BODIES = {"IMK"}
+
+
+def build_records(document: TextDocument) -> list[ExtractionRecord]:
+    """One record per agenda item of the document; raises if the document holds none."""
+    lines = clean_lines(document.lines)
+    if not lines:
+        raise InputError("Das Dokument enthält keinen lesbaren Text.", code=ErrorCode.NO_AGENDA_ITEM)
+    header = read_conference(document, lines)
+    _, items = split_items(lines, numbered_headings=header.body in _UNANIMOUS_BODIES)
+    if not items:
+        raise InputError(
+            "Kein Tagesordnungspunkt und kein Beschluss(vorschlag) erkannt.", code=ErrorCode.NO_AGENDA_ITEM
+        )
+    return [build_record(document, header, item) for item in items]
+
+
+def clean_lines(lines: list[Line]) -> list[Line]:
+    cleaned = []
+    for line in lines:
+        text = normalize_line(line.text)
+        if text:
+            cleaned.append(Line(text, line.page, line.top, line.x0, line.size, line.bold, line.style, line.in_table))
+    return cleaned
+
+
+def read_conference(document: TextDocument, lines: list[Line]) -> ConferenceHeader:
+    """The running header is trusted over the cover page; the cover fills what it lacks."""
+    first_page = [line.text for line in lines[:_HEADER_LINES] if line.page == lines[0].page]
+    from_cover = parse_conference_header(first_page) or ConferenceHeader(None, Conference())
+    from_running = parse_conference_header(document.running_headers[:3]) if document.running_headers else None
+    if from_running is None:
+        return from_cover
+    merged = {k: v for k, v in from_cover.conference.model_dump().items() if v not in (None, False)}
+    merged.update({k: v for k, v in from_running.conference.model_dump().items() if v not in (None, False)})
+    return ConferenceHeader(from_running.body or from_cover.body, Conference(**merged))
+
+
+def build_record(document: TextDocument, header: ConferenceHeader, item: ItemBlock) -> ExtractionRecord:
+    zones = sort_into_zones(item.lines)
+    head = read_head(item.heading.rest if item.heading else "", zones.head)
+    docx = document.format == "docx"
+    decision_lines = zones.decision or head.rest
+    intro = zones.decision_intro or ""
+    is_motion = bool(intro) and is_motion_marker(intro)
+    votes, counts = read_votes(zones)
+    outcome = None if is_motion else _read_outcome(intro, head.outcome, zones, header)
+    pages = [line.page for line in item.all_lines]
+    return ExtractionRecord(
+        source=Source(
+            path=document.path, sha256=document.sha256, pages=(min(pages), max(pages)),
+            ocr=document.ocr, format=document.format,
+        ),
+        status="partial" if document.problems else "success",
+        errors=list(document.problems),
+        body=header.body or _guess_body(intro),
+        conference=header.conference,
+        document_type=DocumentType.BESCHLUSSVORSCHLAG if is_motion else DocumentType.BESCHLUSS,
+        top=item.heading.top if item.heading else None,
+        label=head.label,
+        title=head.title,
+        subtitle=head.subtitle,
+        applicants=head.applicants,
+        applicants_all=head.applicants_all,
+        outcome=outcome,
+        decision_text=join_paragraphs(decision_lines, docx=docx),
+        reasoning=join_paragraphs(zones.reasoning, docx=docx),
+        statements=[
+            Statement(by=s.by, text=text)
+            for s in zones.statements
+            if (text := join_paragraphs(s.lines, docx=docx))
+        ],
+        votes=votes,
+        vote_counts=counts,
+    )
+
+
+def read_votes(zones: ItemZones) -> tuple[Votes | None, VoteCounts | None]:
+    """Per-Land votes and counts where printed; counts derived from the lists otherwise."""
+    if not zones.votes:
+        return None, None
+    text = join_lines([line.text for line in zones.votes])
+    votes = parse_vote_lists(text)
+    absent = parse_absent(text)
+    if absent:
+        votes = (votes or Votes()).model_copy(update={"absent": absent})
+    counts = parse_vote_counts(text)
+    if counts is None and votes is not None and (votes.yes or votes.no or votes.abstain):
+        counts = VoteCounts(yes=len(votes.yes), no=len(votes.no), abstain=len(votes.abstain))
+    return votes, counts
+
+
+def _read_outcome(intro: str, from_head: Outcome | None, zones: ItemZones, header: ConferenceHeader) -> Outcome | None:
+    for candidate in (from_head, parse_outcome(intro) if intro else None, _outcome_from_votes(zones)):
+        if candidate is not None:
+            return candidate
+    if header.body in _UNANIMOUS_BODIES and intro:
+        return Outcome.EINSTIMMIG
+    return None
+
+
+def _outcome_from_votes(zones: ItemZones) -> Outcome | None:
+    if not zones.votes:
+        return None
+    return parse_outcome(join_lines([line.text for line in zones.votes]))
+
+
+def _guess_body(intro: str) -> str | None:
+    return "IntMK" if "IntMK" in intro or "Integrationsministerkonferenz" in intro else None

@@ -1,0 +1,137 @@
+"""Service functions shared by the CLI, the Prefect flows and (later) a web page.
+
+No command-line parsing and no Prefect here: plain functions returning data.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import stat
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from extractors.extract import extract_document
+from pipeline.isolation import ProcessLimits, run_isolated
+from pipeline.settings import Settings
+from schemas import ErrorInfo, ErrorRecord, ExtractionRecord
+from schemas.errors import EnvironmentProblem, ErrorCode, ExitCode, InputError, IntmkError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class FileResult:
+    """The outcome of one file: records (success or partial) or one classified error."""
+
+    path: str
+    records: list[ExtractionRecord] = field(default_factory=list)
+    error: ErrorInfo | None = None
+    exit_code: ExitCode = ExitCode.OK
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def status(self) -> str:
+        if self.error is not None:
+            return "failure"
+        return "partial" if any(r.status == "partial" for r in self.records) else "success"
+
+    def to_error_record(self) -> ErrorRecord:
+        assert self.error is not None
+        return ErrorRecord(path=self.path, error=self.error)
+
+
+def process_limits(settings: Settings) -> ProcessLimits:
+    return ProcessLimits(
+        timeout_s=settings.timeout_seconds, cpu_s=settings.cpu_seconds, memory_mb=settings.memory_mb
+    )
+
+
+def extract_file(path: Path, settings: Settings, *, isolate: bool = True) -> FileResult:
+    """Extract one file; never raises for a bad file, returns its classified error instead."""
+    shown = str(path)
+    try:
+        _check_readable(path)
+        limits = settings.extraction_limits()
+        if isolate:
+            records = run_isolated(extract_document, str(path), limits, limits=process_limits(settings))
+        else:
+            records = extract_document(path, limits)
+    except IntmkError as exc:
+        log.warning("%s: %s (%s)", shown, exc.message, exc.code)
+        return FileResult(shown, error=ErrorInfo(code=str(exc.code), message=exc.message), exit_code=exc.exit_code)
+    if not records:
+        error = ErrorInfo(code=ErrorCode.NO_AGENDA_ITEM, message="Kein Tagesordnungspunkt und kein Beschluss erkannt.")
+        return FileResult(shown, error=error, exit_code=ExitCode.INPUT_FILE)
+    return FileResult(shown, records=records)
+
+
+def extract_files(paths: Iterable[Path], settings: Settings, *, isolate: bool = True) -> Iterator[FileResult]:
+    """Extract each file in turn; a bad file never stops the others."""
+    for path in paths:
+        yield extract_file(path, settings, isolate=isolate)
+
+
+def combine_exit_codes(results: Iterable[FileResult]) -> ExitCode:
+    """The most serious exit code of a batch (a bug outranks the environment, which outranks input)."""
+    rank = [ExitCode.OK, ExitCode.INPUT_FILE, ExitCode.TRANSIENT, ExitCode.ENVIRONMENT, ExitCode.CONFIG, ExitCode.INTERNAL]
+    worst = ExitCode.OK
+    for result in results:
+        if rank.index(result.exit_code) > rank.index(worst):
+            worst = result.exit_code
+    return worst
+
+
+def _check_readable(path: Path) -> None:
+    if not path.exists():
+        raise EnvironmentProblem(f"Datei nicht gefunden: {path}", code=ErrorCode.FILE_ACCESS)
+    if not path.is_file():
+        raise InputError(f"Keine reguläre Datei: {path}", code=ErrorCode.UNSUPPORTED_FORMAT)
+    try:
+        with path.open("rb"):
+            pass
+    except OSError as exc:
+        raise EnvironmentProblem(f"Datei nicht lesbar: {path} ({exc.strerror})", code=ErrorCode.FILE_ACCESS) from exc
+
+
+# Names a clerk's tools leave behind while writing or that are not documents (RELIABILITY.md rule 7).
+_IGNORED_SUFFIXES = (".part", ".tmp", ".crdownload", ".partial")
+_IGNORED_NAMES = {"thumbs.db", "desktop.ini"}
+
+
+def list_documents(folder: Path) -> list[Path]:
+    """Regular files in ``folder`` (not recursive), sorted, without temporary or hidden names.
+
+    Uses ``lstat``: symlinks, FIFOs and other special files are never opened.
+    """
+    if not folder.is_dir():
+        raise EnvironmentProblem(f"Eingangsordner nicht gefunden: {folder}", code=ErrorCode.FILE_ACCESS)
+    found = []
+    for entry in sorted(folder.iterdir()):
+        name = entry.name
+        if name.startswith((".", "~$")) or name.lower() in _IGNORED_NAMES or name.lower().endswith(_IGNORED_SUFFIXES):
+            continue
+        if stat.S_ISREG(entry.lstat().st_mode):
+            found.append(entry)
+    return found
+
+
+def write_jsonl(results: Iterable[FileResult], target: Path) -> Path:
+    """Write records and error objects as JSON Lines, atomically (temp file, fsync, rename)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target.parent, prefix=".tmp-", delete=False) as handle:
+            for result in results:
+                rows = result.records if result.ok else [result.to_error_record()]
+                handle.writelines(row.model_dump_json() + "\n" for row in rows)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(handle.name, target)
+    except OSError as exc:
+        raise EnvironmentProblem(f"Ausgabe nicht schreibbar: {target} ({exc.strerror})") from exc
+    return target
