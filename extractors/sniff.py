@@ -6,11 +6,11 @@ import zipfile
 from pathlib import Path
 from typing import Literal
 
+from extractors.docx_safety import OLE2_MAGIC, sniff_container
 from schemas.errors import ErrorCode, InputError
 
 Format = Literal["pdf", "docx"]
 
-_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _KNOWN_OTHER = (
     (b"\x89PNG\r\n\x1a\n", "ein PNG-Bild"),
     (b"\xff\xd8\xff", "ein JPEG-Bild"),
@@ -29,11 +29,9 @@ def sniff_format(path: Path) -> Format:
         raise InputError("Die Datei ist leer (0 Byte).", code=ErrorCode.EMPTY_FILE)
     if b"%PDF-" in head:
         return "pdf"
-    if head.startswith(_OLE2_MAGIC):
-        raise InputError(
-            "Altes Word-Format (.doc) wird nicht gelesen. Bitte als .docx oder PDF speichern und erneut einreichen.",
-            code=ErrorCode.LEGACY_DOC,
-        )
+    if head.startswith(OLE2_MAGIC):
+        with path.open("rb") as handle:
+            sniff_container(handle)  # raises: legacy .doc, or a password-protected .docx
     if head.startswith(b"PK\x03\x04"):
         return _sniff_zip(path)
     raise InputError(
