@@ -59,6 +59,8 @@ def read_head(heading_rest: str, lines: list[Line]) -> ItemHead:
             in_title = False
         elif (framed := _FRAMED.match(text)) and head.subtitle is None:
             head.subtitle, in_title = framed.group("rest"), False
+        elif in_title and _WITHDRAWN.search(text):
+            title_lines.append(text)  # "Titel (zurückgezogen)": _set_title reads the outcome
         elif (outcome := parse_outcome(text)) is not None and len(text) < 60:
             head.outcome = outcome
         elif in_title and len(title_lines) < _MAX_TITLE_LINES and not _LIST_START.match(text):

@@ -32,7 +32,8 @@ def group_paragraphs(lines: list[Line]) -> list[list[str]]:
     spacing = _typical_spacing(lines)
     previous: Line | None = None
     for line in lines:
-        if previous is None or counters.starts_paragraph(line.text) or _has_gap(previous, line, spacing):
+        labelled = counters.starts_paragraph(line.text)  # always called: it tracks the numbering
+        if previous is None or labelled or _has_gap(previous, line, spacing):
             groups.append([])
         groups[-1].append(line.text)
         previous = line

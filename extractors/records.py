@@ -100,6 +100,7 @@ def build_record(document: TextDocument, header: ConferenceHeader, item: ItemBlo
         ],
         votes=votes,
         vote_counts=counts,
+        released=zones.released,
     )
 
 

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from extractors.document import Line
+from extractors.fields.conference import parse_conference_header
 from extractors.fields.outcome import is_decision_intro, parse_outcome
 from extractors.fields.statements import parse_statement_heading
 from extractors.fields.top import TopHeading, looks_like_toc_line, parse_numbered_item_heading, parse_top_heading
@@ -20,6 +21,11 @@ _BODY_MARKERS = re.compile(
     r"^(Antragsteller|Antrag\s*:|-\s*Antrag\b|Beschluss|Begründung|Abstimmungsergebnis|Berichterstattung"
     r"|Veröffentlichung|Protokoll(erklärung|notiz))",
     re.IGNORECASE,
+)
+
+# A document's own title line, e.g. "Beschlussvorschlag des Landes Bremen".
+_DOCUMENT_KIND = re.compile(
+    r"^(Beschlussvorschlag|Beschlussvorlage|Antrag|Niederschrift|Ergebnisniederschrift)\b(?!\s*:)", re.IGNORECASE
 )
 
 
@@ -47,8 +53,19 @@ def split_items(lines: list[Line], *, numbered_headings: bool = False) -> tuple[
     preamble = blocks[0].lines if blocks and blocks[0].heading is None else []
     items = [b for b in blocks if b.heading is not None and has_body(b)]
     if not items and has_body(ItemBlock(None, None, lines)):
-        return [], [ItemBlock(None, None, lines)]
+        head = _count_cover_lines(lines)
+        return lines[:head], [ItemBlock(None, None, lines[head:])]
     return preamble, items
+
+
+def _count_cover_lines(lines: list[Line]) -> int:
+    """Leading lines naming the document kind or the conference, e.g. of a motion without a TOP."""
+    count = 0
+    for line in lines:
+        if not (_DOCUMENT_KIND.match(line.text) or parse_conference_header([line.text])):
+            break
+        count += 1
+    return count
 
 
 def has_body(block: ItemBlock) -> bool:

@@ -16,6 +16,8 @@ from extractors.fields.statements import parse_statement_heading
 from schemas import LandCode
 
 _REASONING = re.compile(r"^Begründung\b\s*(?:des\s+\w+\s*)?[:.]?\s*(?P<rest>.*)$")
+# IMK: "(freigegeben)" / "(nicht freigegeben)" after a resolution marks its publication.
+_RELEASE = re.compile(r"^\(\s*(?P<not>nicht\s+)?freigegeben\s*\)$", re.IGNORECASE)
 _VOTE_LINE = re.compile(
     r"^\(?\s*(Abstimmungsergebnis|Abstimmung\s*:|Votum|Ja\s*:|Ja-Stimmen|Nein\s*:|Enthaltung(en)?\s*:|Bei\s+Abwesenheit"
     r"|\d{1,2}\s*:\s*\d{1,2}\s*:\s*\d{1,2}\b)",
@@ -37,6 +39,7 @@ class ItemZones:
     reasoning: list[Line] = field(default_factory=list)
     statements: list[Statement] = field(default_factory=list)
     votes: list[Line] = field(default_factory=list)
+    released: bool | None = None
 
 
 def sort_into_zones(lines: list[Line]) -> ItemZones:
@@ -50,6 +53,9 @@ def sort_into_zones(lines: list[Line]) -> ItemZones:
 
 def _switch_zone(zones: ItemZones, line: Line, current: list[Line]) -> list[Line]:
     text = line.text
+    if release := _RELEASE.match(text):
+        zones.released = release.group("not") is None
+        return current
     reasoning = _REASONING.match(text)
     if reasoning:
         return _start_zone(zones.reasoning, line, reasoning.group("rest"))

@@ -104,6 +104,9 @@ def _classify_crash(exitcode: int | None, limits: ProcessLimits) -> IntmkError:
 
 def _child_main(sender: Connection, limits: ProcessLimits, func: Callable[..., Any], args: tuple) -> None:
     _apply_limits(limits)
+    # Library warnings (pypdf's "EOF marker not found", pdfminer's font notes) would reach the
+    # clerk's terminal unformatted; the child reports through its result, the parent logs.
+    logging.disable(logging.WARNING)
     try:
         message: tuple = ("ok", func(*args))
     except IntmkError as exc:

@@ -63,7 +63,7 @@ def extract_file(path: Path, settings: Settings, *, isolate: bool = True) -> Fil
         else:
             records = extract_document(path, limits)
     except IntmkError as exc:
-        log.warning("%s: %s (%s)", shown, exc.message, exc.code)
+        log.info("%s: %s (%s)", shown, exc.message, exc.code)
         return FileResult(shown, error=ErrorInfo(code=str(exc.code), message=exc.message), exit_code=exc.exit_code)
     if not records:
         error = ErrorInfo(code=ErrorCode.NO_AGENDA_ITEM, message="Kein Tagesordnungspunkt und kein Beschluss erkannt.")

@@ -142,6 +142,9 @@ class ExtractionRecord(_Model):
     statements: list[Statement] = Field(default_factory=list)
     votes: Votes | None = None
     vote_counts: VoteCounts | None = None
+    released: bool | None = Field(
+        default=None, description="Veröffentlichung freigegeben (IMK: '(freigegeben)'), sonst null"
+    )
 
     @model_validator(mode="after")
     def _check_consistency(self) -> ExtractionRecord:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 from extractors.fields.dates import DateMatch, find_date_span
 from extractors.fields.nlp import BODY, analyse
@@ -106,14 +107,19 @@ def _find_year(year_match: re.Match[str] | None, dates: DateMatch | None) -> int
     return year if year and MIN_YEAR <= year <= MAX_YEAR else None
 
 
-def _find_place(text: str, anchor: int | None) -> str | None:
-    """The place named by "in ..." right after the date (or after "Konferenz 2022")."""
+def _find_place(text: str, anchor: int | None, line_ends: Sequence[int] = ()) -> str | None:
+    """The place named by "in ..." right after the date (or after "Konferenz 2022").
+
+    A place name never runs on past the end of its printed line (``line_ends``: offsets in ``text``).
+    """
     if anchor is None:
         return None
     match = _PLACE.match(text, anchor)
     if not match:
         return None
-    words = match.group("place").rstrip(".,;: ").split()
+    start = match.start("place")
+    end = min([match.end("place"), *(e for e in line_ends if e > start)])
+    words = text[start:end].rstrip(".,;: ").split()
     stop = next((i for i, word in enumerate(words) if word in _NOT_A_PLACE), len(words))
     return " ".join(words[:stop]).rstrip(".,;: ") or None
 
@@ -137,7 +143,9 @@ def parse_conference_header(lines: Sequence[str]) -> ConferenceHeader | None:
     Returns ``None`` when the lines name neither a conference body nor a session kind (a
     date alone, e.g. the date of a covering letter, is no conference header).
     """
-    text = " ".join(line.strip() for line in lines if line and line.strip())[:MAX_HEADER_CHARS]
+    kept = [line.strip() for line in lines if line and line.strip()]
+    text = " ".join(kept)[:MAX_HEADER_CHARS]
+    line_ends = list(accumulate(len(line) + 1 for line in kept))
     if not text:
         return None
     mention = _find_body(text)
@@ -152,7 +160,7 @@ def parse_conference_header(lines: Sequence[str]) -> ConferenceHeader | None:
         year=_find_year(year_match, dates),
         start=dates.start if dates else None,
         end=dates.end if dates else None,
-        place=_find_place(text, anchor),
+        place=_find_place(text, anchor, line_ends),
         session=session,
         digital=bool(_DIGITAL.search(text)),
     )
