@@ -9,6 +9,8 @@ Libraries and their jobs (DESIGN.md, "Known traps"):
 * pdfplumber (slow, ~70 ms per page) only for two-column pages (words split at the gutter) and
   for files pypdfium2 cannot open. Every pdfplumber page is closed right after use.
 
+The pypdf part lives in ``pdf_structure``, the pdfplumber part in ``pdf_plumber`` and the
+library-free layout rules (columns, headers, footers, page markers, junk) in ``pdf_layout``.
 Pages are read one at a time and only their lines are kept, so memory stays flat in the page
 count. Every library exception is mapped to ``schemas.errors`` here; run this in a child
 process with limits (``pipeline.isolation``) because no PDF library offers a timeout.
@@ -21,19 +23,25 @@ import math
 import re
 from collections.abc import Iterator
 from contextlib import ExitStack
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from extractors.document import Line, TextDocument
 from extractors.hashing import sha256_file
 from extractors.limits import DEFAULT_LIMITS, ExtractionLimits
-from extractors.pdf_layout import Box, classify_page_text, find_gutter, lines_from_words, remove_page_furniture
+from extractors.pdf_layout import (
+    Box,
+    classify_page_text,
+    find_gutter,
+    order_lines,
+    remove_page_furniture,
+)
+from extractors.pdf_plumber import PageResult, PlumberPages
 from extractors.pdf_structure import (
     MAX_METADATA_VALUE,
+    MSG_DAMAGED,
     MSG_ENCRYPTED,
     Inspection,
     inspect_with_pypdf,
@@ -48,19 +56,10 @@ HEADER_WINDOW = 1024  # "%PDF-" must start within the first bytes
 _LINE = re.compile(r"[^\r\n]+")
 _AFTER_HYPHEN_MARKER = re.compile("(?<=\ufffe)")
 
-MSG_DAMAGED = "Die PDF-Datei ist beschädigt oder unvollständig und kann nicht gelesen werden."
 MSG_NEEDS_OCR = (
     "Die PDF-Datei enthält keinen lesbaren Text (eingescannt oder fehlerhafte Schriftkodierung) "
     "und benötigt Texterkennung (OCR)."
 )
-
-
-@dataclass(slots=True)
-class _PageResult:
-    number: int  # 1-based
-    height: float = 0.0
-    lines: list[Line] = field(default_factory=list)
-    status: str = "text"  # text | short | scan | junk | failed
 
 
 def read_pdf(path: Path, limits: ExtractionLimits = DEFAULT_LIMITS, *, sha256: str | None = None) -> TextDocument:
@@ -79,25 +78,25 @@ def read_pdf(path: Path, limits: ExtractionLimits = DEFAULT_LIMITS, *, sha256: s
         if inspection is not None:
             stack.callback(inspection.reader.close)
             check_page_count(inspection.page_count, limits)
-        document = open_with_pdfium(path, password_known_wrong=inspection is None)
-        plumber = stack.enter_context(_PlumberPages(path))
-        if document is not None:
-            stack.callback(document.close)
-            check_page_count(len(document), limits)
-            pages = _read_pdfium_pages(document, plumber, inspection)
-            page_count = len(document)
+        pdfium_document = open_with_pdfium(path, password_known_wrong=inspection is None)
+        plumber = stack.enter_context(PlumberPages(path))
+        if pdfium_document is not None:
+            stack.callback(pdfium_document.close)
+            check_page_count(len(pdfium_document), limits)
+            pages = _read_pdfium_pages(pdfium_document, plumber, inspection)
+            page_count = len(pdfium_document)
         else:
             if inspection is None:
                 raise InputError(MSG_DAMAGED, code=ErrorCode.DAMAGED_FILE)
             pages = _read_plumber_pages(plumber, inspection)
             page_count = inspection.page_count
-        text_document = TextDocument(
+        document = TextDocument(
             path=str(path), sha256=digest, format="pdf", page_count=page_count,
-            metadata=inspection.metadata if inspection else read_pdfium_metadata(document),
+            metadata=inspection.metadata if inspection else read_pdfium_metadata(pdfium_document),
             outline=inspection.outline if inspection else [],
         )
-        _collect_pages(text_document, pages, limits)
-    return text_document
+        _collect_pages(document, pages, limits)
+    return document
 
 
 # ----------------------------------------------------------------------------- checks
@@ -154,13 +153,13 @@ def open_with_pdfium(path: Path, *, password_known_wrong: bool) -> pdfium.PdfDoc
 def read_pdfium_metadata(document: pdfium.PdfDocument) -> dict[str, str]:
     try:
         return {k: v[:MAX_METADATA_VALUE] for k, v in document.get_metadata_dict(skip_empty=True).items()}
-    except pdfium.PdfiumError:
+    except (pdfium.PdfiumError, UnicodeError, ValueError):  # metadata is optional
         return {}
 
 
 def _read_pdfium_pages(
-    document: pdfium.PdfDocument, plumber: _PlumberPages, inspection: Inspection | None
-) -> Iterator[_PageResult]:
+    document: pdfium.PdfDocument, plumber: PlumberPages, inspection: Inspection | None
+) -> Iterator[PageResult]:
     seen: set[int] = set()
     for index in range(len(document)):
         if inspection is not None and index < inspection.page_count:
@@ -168,8 +167,8 @@ def _read_pdfium_pages(
         yield _read_pdfium_page(document, index, plumber)
 
 
-def _read_pdfium_page(document: pdfium.PdfDocument, index: int, plumber: _PlumberPages) -> _PageResult:
-    result = _PageResult(index + 1)
+def _read_pdfium_page(document: pdfium.PdfDocument, index: int, plumber: PlumberPages) -> PageResult:
+    result = PageResult(index + 1)
     try:
         page = document[index]
     except pdfium.PdfiumError:
@@ -187,7 +186,9 @@ def _read_pdfium_page(document: pdfium.PdfDocument, index: int, plumber: _Plumbe
             if result.status in ("text", "short"):
                 gutter = find_gutter(_text_boxes(textpage, left, top)) if result.status == "text" else None
                 lines = plumber.read_columns(index, gutter) if gutter is not None else None
-                result.lines = lines if lines is not None else _pdfium_lines(textpage, text, index + 1, left, top)
+                if lines is None:
+                    lines = order_lines(_pdfium_lines(textpage, text, index + 1, left, top))
+                result.lines = lines
         finally:
             textpage.close()
     except (pdfium.PdfiumError, AssertionError) as exc:  # pypdfium2 asserts on odd buffers
@@ -243,83 +244,7 @@ def _locate_line(textpage, text: str, text_index: int, page: int, left: float, t
     )
 
 
-# ----------------------------------------------------------------------------- pdfplumber
-
-
-class _PlumberPages:
-    """pdfplumber, opened only when a page needs it; every page is closed after reading."""
-
-    def __init__(self, path: Path) -> None:
-        self._path = path
-        self._pdf: pdfplumber.PDF | None = None
-
-    def __enter__(self) -> _PlumberPages:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        if self._pdf is not None:
-            self._pdf.close()
-
-    def read_columns(self, index: int, gutter: float) -> list[Line] | None:
-        """Lines of a two-column page split at ``gutter``; None if pdfplumber fails."""
-        try:
-            result = self.read_page(index, gutter)
-        except InputError:
-            return None
-        return result.lines if result.status != "failed" else None
-
-    def read_page(self, index: int, gutter: float | None = None) -> _PageResult:
-        """Read one page; status "failed" if the page is broken.
-
-        Raises ``ENCRYPTED`` or ``DAMAGED_FILE`` if pdfplumber cannot open the file at all.
-        """
-        pdf = self._open()
-        result = _PageResult(index + 1)
-        try:
-            page = pdf.pages[index]
-            try:
-                words = page.extract_words(extra_attrs=["size", "fontname"])
-                result.height = float(page.height)
-                boxes = [_word_box(w) for w in words]
-                result.status = classify_page_text(" ".join(b.text for b in boxes))
-                if result.status == "short" and page.images:
-                    result.status = "scan"
-                result.lines = lines_from_words(boxes, index + 1, gutter)
-            finally:
-                page.close()
-        except MemoryError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - pdfminer raises many unrelated types
-            log.debug("pdfplumber failed on page %d: %r", index + 1, exc)
-            result.status, result.lines = "failed", []
-        return result
-
-    def _open(self) -> pdfplumber.PDF:
-        if self._pdf is None:
-            try:
-                self._pdf = pdfplumber.open(self._path)
-                _ = self._pdf.pages  # parses the page tree
-            except MemoryError:
-                raise
-            except Exception as exc:  # noqa: BLE001 - pdfminer raises many unrelated types
-                if self._pdf is not None:
-                    self._pdf.close()
-                    self._pdf = None
-                if "password" in type(exc).__name__.lower():
-                    raise InputError(MSG_ENCRYPTED, code=ErrorCode.ENCRYPTED) from exc
-                raise InputError(MSG_DAMAGED, code=ErrorCode.DAMAGED_FILE) from exc
-        return self._pdf
-
-
-def _word_box(word: dict) -> Box:
-    return Box(
-        x0=float(word["x0"]), x1=float(word["x1"]), top=float(word["top"]), bottom=float(word["bottom"]),
-        text=word["text"], size=float(word.get("size") or 0) or None,
-        bold="bold" in str(word.get("fontname", "")).lower(),
-    )
-
-
-def _read_plumber_pages(plumber: _PlumberPages, inspection: Inspection) -> Iterator[_PageResult]:
+def _read_plumber_pages(plumber: PlumberPages, inspection: Inspection) -> Iterator[PageResult]:
     seen: set[int] = set()
     for index in range(inspection.page_count):
         screen_page_streams(inspection.reader, index, seen)
@@ -329,7 +254,7 @@ def _read_plumber_pages(plumber: _PlumberPages, inspection: Inspection) -> Itera
 # ----------------------------------------------------------------------------- assembly
 
 
-def _collect_pages(document: TextDocument, pages: Iterator[_PageResult], limits: ExtractionLimits) -> None:
+def _collect_pages(document: TextDocument, pages: Iterator[PageResult], limits: ExtractionLimits) -> None:
     """Gather the pages' lines (checking the character limit), then remove page furniture."""
     lines: list[Line] = []
     heights: dict[int, float] = {}
@@ -366,26 +291,24 @@ def _raise_without_text(document: TextDocument, failed: list[int]) -> None:
 def _note_problems(document: TextDocument, failed: list[int]) -> None:
     if document.pages_without_text:
         pages = document.pages_without_text
-        verb = "enthält" if len(pages) == 1 else "enthalten"
         document.problems.append(ErrorInfo(
-            code=ErrorCode.NEEDS_OCR.value,
-            message=f"{_pages_label(pages)} {verb} keinen lesbaren Text und benötig{'t' if len(pages) == 1 else 'en'} "
-            "Texterkennung (OCR).",
-            pages=list(pages),
+            code=ErrorCode.NEEDS_OCR.value, pages=list(pages), message=_pages_message(
+                pages, "enthält keinen lesbaren Text und benötigt", "enthalten keinen lesbaren Text und benötigen",
+            ) + " Texterkennung (OCR).",
         ))
     if failed:
-        verb = "ist" if len(failed) == 1 else "sind"
         document.problems.append(ErrorInfo(
-            code=ErrorCode.DAMAGED_FILE.value,
-            message=f"{_pages_label(failed)} {verb} beschädigt und konnte{'' if len(failed) == 1 else 'n'} "
-            "nicht gelesen werden.",
-            pages=failed,
+            code=ErrorCode.DAMAGED_FILE.value, pages=failed, message=_pages_message(
+                failed, "ist beschädigt und konnte", "sind beschädigt und konnten",
+            ) + " nicht gelesen werden.",
         ))
 
 
-def _pages_label(pages: list[int]) -> str:
+def _pages_message(pages: list[int], singular: str, plural: str) -> str:
+    if len(pages) == 1:
+        return f"Seite {pages[0]} {singular}"
     numbers = ", ".join(str(p) for p in pages[:20]) + (" …" if len(pages) > 20 else "")
-    return f"Seite {numbers}" if len(pages) == 1 else f"Die Seiten {numbers}"
+    return f"Die Seiten {numbers} {plural}"
 
 
 def _format_number(number: int) -> str:

@@ -25,6 +25,7 @@ MIN_SIDE_BY_SIDE_ROWS = 3  # rows with text in both columns
 MAX_SPANNING_SHARE = 0.15  # share of rows allowed to cross the gutter (titles, centred markers)
 MIN_COLUMN_FILL = 0.5  # share of a column's rows with text at every x inside the column
 MIN_WIDTH_RATIO = 0.4  # the narrower column is at least this share of the wider one
+WORD_TOUCH = 0.5  # points; closer words were one word split by a change of font or size
 
 # --- running headers, footers and page markers
 BAND = 0.12  # top and bottom share of the page height where headers and footers stand
@@ -216,14 +217,32 @@ def lines_from_words(words: Sequence[Box], page: int, gutter: float | None = Non
 
 def _make_line(words: Sequence[Box], page: int) -> Line:
     sizes = [w.size for w in words if w.size]
+    parts = [words[0].text]
+    for before, word in zip(words, words[1:]):
+        # Words split only by a change of font or size touch each other: no space between.
+        parts.append(word.text if word.x0 - before.x1 < WORD_TOUCH else " " + word.text)
     return Line(
-        text=" ".join(w.text for w in words),
+        text="".join(parts),
         page=page,
         top=round(min(w.top for w in words), 2),
         x0=round(words[0].x0, 2),
         size=round(median(sizes), 2) if sizes else None,
         bold=all(w.bold for w in words),
     )
+
+
+def order_lines(lines: list[Line]) -> list[Line]:
+    """Keep the content-stream order unless it runs mostly upwards; then sort top to bottom.
+
+    The stream order keeps the lines of one table cell together, so it is trusted as long as
+    most steps go down the page; a stream written bottom-up or scrambled is sorted.
+    """
+    steps = [b.top - a.top for a, b in zip(lines, lines[1:]) if a.top is not None and b.top is not None]
+    upward = sum(1 for step in steps if step < -ROW_TOLERANCE)
+    downward = sum(1 for step in steps if step > ROW_TOLERANCE)
+    if upward <= downward:
+        return lines
+    return sorted(lines, key=lambda line: (line.top if line.top is not None else 0.0, line.x0 or 0.0))
 
 
 # ----------------------------------------------------------------------------- text quality

@@ -25,6 +25,7 @@ MAX_OUTLINE_ENTRIES = 5000
 MAX_METADATA_VALUE = 2000  # characters kept per metadata value
 FONT_FILE_KEYS = ("/FontFile", "/FontFile2", "/FontFile3")
 
+MSG_DAMAGED = "Die PDF-Datei ist beschädigt oder unvollständig und kann nicht gelesen werden."
 MSG_ENCRYPTED = (
     "Die PDF-Datei ist mit einem Kennwort geschützt und kann nicht geöffnet werden. "
     "Bitte eine Fassung ohne Kennwort einreichen."
@@ -186,8 +187,10 @@ def _dict_items(value) -> list[tuple[object, DictionaryObject]]:
 
 
 def hostile_error(exc: Exception) -> InputError:
+    """pypdf stopped at one of its limits (decompressed size, nesting, entries)."""
+    log.warning("pypdf limit reached: %s", exc)
     return InputError(
-        "Die PDF-Datei enthält Daten, die entpackt ein Vielfaches ihrer Größe ergäben "
-        f"(mögliche Kompressionsbombe); sie wird nicht verarbeitet. ({exc})",
+        "Die PDF-Datei enthält Daten, die entpackt ein Vielfaches ihrer Größe ergäben oder "
+        "übermäßig verschachtelt sind (mögliche Kompressionsbombe); sie wird nicht verarbeitet.",
         code=ErrorCode.HOSTILE_FILE,
     )

@@ -23,8 +23,8 @@ from schemas.errors import ErrorCode, InputError, IntmkError, InternalError
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
-# Modules the fork server imports once, so a child starts in milliseconds.
-PRELOAD = ["extractors.extract"]
+# Imported once by the fork server (parsers, spaCy pipeline), so a child starts in milliseconds.
+PRELOAD = ["extractors.preload"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +98,7 @@ def _classify_crash(exitcode: int | None, limits: ProcessLimits) -> IntmkError:
         )
     return InputError(
         f"Der Parser ist an dieser Datei abgestürzt (Exit-Code {exitcode}).",
-        code=ErrorCode.DAMAGED_FILE,
+        code=ErrorCode.PARSER_CRASHED,
     )
 
 

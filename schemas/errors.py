@@ -37,6 +37,7 @@ class ErrorCode(StrEnum):
     LIMIT_EXCEEDED = "limit_exceeded"
     TIMEOUT = "timeout"
     MEMORY_LIMIT = "memory_limit"
+    PARSER_CRASHED = "parser_crashed"
     NEEDS_OCR = "needs_ocr"
     NO_AGENDA_ITEM = "no_agenda_item"
     # environment: keep the input, alert

@@ -42,7 +42,7 @@ def test_memory_explosion_is_a_memory_limit_error():
 def test_native_crash_is_classified_as_damaged_input():
     with pytest.raises(InputError) as caught:
         run_isolated(misbehaving.crash_hard, limits=TIGHT)
-    assert caught.value.code == ErrorCode.DAMAGED_FILE
+    assert caught.value.code == ErrorCode.PARSER_CRASHED
     assert "abgestürzt" in caught.value.message
 
 

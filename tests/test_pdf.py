@@ -11,14 +11,13 @@ import pdfplumber
 import pytest
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject, StreamObject
+from pypdf.generic import ArrayObject, NameObject, NumberObject, StreamObject
 
 import extractors.pdf as pdf_module
 from extractors.document import Line
 from extractors.hashing import sha256_file
 from extractors.limits import ExtractionLimits
 from extractors.pdf import read_pdf
-from extractors.pdf_layout import Box, classify_page_text, find_gutter, is_page_marker, lines_from_words
 from schemas.errors import EnvironmentProblem, ErrorCode, InputError
 from tests.fixtures.pdf import encrypt_pdf, write_image_only_pdf, write_pdf
 
@@ -27,10 +26,10 @@ HEADER = "Integrationsministerkonferenz 2017 – Beschlusssammlung"
 
 
 def sample_pages() -> list[list[str]]:
-    """The sample's printed lines, split into its two pages (a line starting with a space)."""
+    """The sample's printed lines on its two pages (a printed line starting with a space starts a page)."""
     pages: list[list[str]] = []
     for raw in SAMPLE.read_text(encoding="utf-8").splitlines():
-        if raw.startswith(" ") or not pages:
+        if not pages or (raw.startswith(" ") and raw.strip()):
             pages.append([])
         if raw.strip():
             pages[-1].append(raw.strip())
@@ -76,6 +75,7 @@ def test_sample_over_four_pages_keeps_every_line_and_drops_header_and_markers(tm
 
 def test_sample_in_its_own_two_pages_keeps_conference_lines_that_equal_the_header(tmp_path):
     pages = sample_pages()
+    assert [len(page) for page in pages] == [27, 12]
     path = write_pdf(tmp_path / "beschluss.pdf", pages, header=pages[0][0], page_marker="– {n} –")
 
     document = read_pdf(path)
@@ -178,17 +178,6 @@ def test_two_page_document_needs_exact_repetition(tmp_path):
     assert HEADER not in texts(document)
 
 
-@pytest.mark.parametrize("text,in_band,expected", [
-    ("- 2 -", False, True), ("– 12 –", False, True), ("-2-", False, True), ("Seite 2", False, True),
-    ("Seite 2 von 7", False, True), ("Seite | 2", False, True), ("2 von 95", False, True),
-    ("2/7", False, True), ("- 3 \ufffe", False, True), ("7", True, True),
-    ("7", False, False), ("9 von 3", False, False), ("2. Die Länder", True, False),
-    ("Seite an Seite", True, False), ("2024 wurde beschlossen", True, False), ("2/3-Mehrheit", False, False),
-])
-def test_page_marker_patterns(text, in_band, expected):
-    assert is_page_marker(text, in_band) is expected
-
-
 # ----------------------------------------------------------------------------- columns
 
 
@@ -213,41 +202,6 @@ def test_two_columns_written_column_by_column_read_the_same(tmp_path):
     path = write_pdf(tmp_path / "spalten.pdf", [lines], two_columns=True, column_order="columns")
 
     assert texts(read_pdf(path)) == lines
-
-
-def boxes_for_rows(rows: list[list[tuple[float, float]]], height: float = 12.0) -> list[Box]:
-    return [Box(x0, x1, i * height, i * height + 10, text=f"w{i}-{x0:.0f}")
-            for i, row in enumerate(rows) for x0, x1 in row]
-
-
-def test_gutter_found_between_full_columns_but_not_in_a_label_table():
-    columns = boxes_for_rows([[(56, 290), (312, 540)]] * 20)
-    assert 290 <= find_gutter(columns) <= 312
-
-    label_table = boxes_for_rows([[(56, 120), (312, 540)]] * 20)
-    assert find_gutter(label_table) is None
-    form = boxes_for_rows([[(56, 90), (150, 200), (250, 290), (312, 360), (420, 540)]] * 20)
-    assert find_gutter(form) is None
-    single = boxes_for_rows([[(56, 540)]] * 20)
-    assert find_gutter(single) is None
-
-
-def test_title_spanning_both_columns_separates_column_blocks():
-    rows = [[(56, 540)]] + [[(56, 290), (312, 540)]] * 3 + [[(56, 540)]] + [[(56, 290), (312, 540)]] * 2
-    lines = lines_from_words(boxes_for_rows(rows), page=1, gutter=300)
-    order = [line.text for line in lines]
-
-    assert order == [
-        "w0-56", "w1-56", "w2-56", "w3-56", "w1-312", "w2-312", "w3-312",
-        "w4-56", "w5-56", "w6-56", "w5-312", "w6-312",
-    ]
-
-
-def test_junk_classification():
-    assert classify_page_text("Die Länder " * 5) == "text"
-    assert classify_page_text("  Seite 1  ") == "short"
-    assert classify_page_text("\ue001\ue002\ue003 " * 10 + "Seite 1") == "junk"
-    assert classify_page_text("\ufffd" * 30) == "junk"
 
 
 # ----------------------------------------------------------------------------- metadata, outline
@@ -439,6 +393,14 @@ def test_pdfplumber_reads_all_pages_when_pdfium_cannot_open(tmp_path, monkeypatc
     assert all(isinstance(line, Line) and line.top is not None for line in document.lines)
 
 
+def test_pdfplumber_fallback_splits_two_columns_too(tmp_path, monkeypatch):
+    lines = [line[:38].strip() for line in sample_lines()]
+    path = write_pdf(tmp_path / "spalten.pdf", [lines], two_columns=True)
+    monkeypatch.setattr(pdf_module, "open_with_pdfium", lambda *args, **kwargs: None)
+
+    assert texts(read_pdf(path)) == [line.replace("\ufffe", "-") for line in lines]
+
+
 def test_pdfium_reads_when_pypdf_cannot(tmp_path, monkeypatch):
     pages = filler_pages(2)
     path = write_pdf(tmp_path / "p.pdf", pages, metadata={"title": "Niederschrift"})
@@ -448,3 +410,17 @@ def test_pdfium_reads_when_pypdf_cannot(tmp_path, monkeypatch):
 
     assert texts(document) == [line for page in pages for line in page]
     assert document.metadata["Title"] == "Niederschrift"
+
+
+def test_every_pdfplumber_page_is_closed_before_the_next_is_read(tmp_path, monkeypatch):
+    events: list[tuple[str, int]] = []
+    page_class = pdfplumber.page.Page
+    extract_words, close = page_class.extract_words, page_class.close
+    monkeypatch.setattr(page_class, "extract_words",
+                        lambda self, **kw: events.append(("read", self.page_number)) or extract_words(self, **kw))
+    monkeypatch.setattr(page_class, "close", lambda self: events.append(("close", self.page_number)) or close(self))
+    monkeypatch.setattr(pdf_module, "open_with_pdfium", lambda *args, **kwargs: None)
+
+    read_pdf(write_pdf(tmp_path / "p.pdf", filler_pages(3)))
+
+    assert events[:6] == [("read", 1), ("close", 1), ("read", 2), ("close", 2), ("read", 3), ("close", 3)]
