@@ -65,10 +65,7 @@ def extract_file(path: Path, settings: Settings, *, isolate: bool = True) -> Fil
     except IntmkError as exc:
         log.info("%s: %s (%s)", shown, exc.message, exc.code)
         return FileResult(shown, error=ErrorInfo(code=str(exc.code), message=exc.message), exit_code=exc.exit_code)
-    if not records:
-        error = ErrorInfo(code=ErrorCode.NO_AGENDA_ITEM, message="Kein Tagesordnungspunkt und kein Beschluss erkannt.")
-        return FileResult(shown, error=error, exit_code=ExitCode.INPUT_FILE)
-    return FileResult(shown, records=records)
+    return FileResult(shown, records=records)  # build_records raises rather than return none
 
 
 def extract_files(paths: Iterable[Path], settings: Settings, *, isolate: bool = True) -> Iterator[FileResult]:
