@@ -34,8 +34,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the test fixtures write the PDFs
 
+from tests.fixtures.sample import load_sample  # noqa: E402
+
 DATA = ROOT / "benchmarks" / ".data"
-SAMPLE = ROOT.parent / "shared" / "samples" / "intmk2017-top2.12-migrationsberatung.txt"
 HEADER = "12. Integrationsministerkonferenz 2017 – Beschlüsse"
 VARIANTS = ("pdfplumber", "pdftotext", "read_pdf", "extraction")
 SIZES = (20, 1000)
@@ -47,14 +48,8 @@ MAX_RUNS = 25  # ... and the median run is reported
 
 
 def sample_pages() -> list[list[str]]:
-    """The sample's printed lines on its two pages (a printed line starting with a space starts a page)."""
-    pages: list[list[str]] = []
-    for raw in SAMPLE.read_text(encoding="utf-8").splitlines():
-        if not pages or (raw.startswith(" ") and raw.strip()):
-            pages.append([])
-        if raw.strip():
-            pages[-1].append(raw.strip())
-    return [page for page in pages if page]
+    """The sample's printed lines on its two pages (tests/fixtures/sample.py reads it in place)."""
+    return load_sample().pages
 
 
 def make_pdf(pages: int) -> Path:

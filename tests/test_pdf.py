@@ -20,20 +20,14 @@ from extractors.limits import ExtractionLimits
 from extractors.pdf import read_pdf
 from schemas.errors import EnvironmentProblem, ErrorCode, InputError
 from tests.fixtures.pdf import encrypt_pdf, write_image_only_pdf, write_pdf
+from tests.fixtures.sample import load_sample
 
-SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "samples" / "intmk2017-top2.12-migrationsberatung.txt"
 HEADER = "Integrationsministerkonferenz 2017 – Beschlusssammlung"
 
 
 def sample_pages() -> list[list[str]]:
-    """The sample's printed lines on its two pages (a printed line starting with a space starts a page)."""
-    pages: list[list[str]] = []
-    for raw in SAMPLE.read_text(encoding="utf-8").splitlines():
-        if not pages or (raw.startswith(" ") and raw.strip()):
-            pages.append([])
-        if raw.strip():
-            pages[-1].append(raw.strip())
-    return [page for page in pages if page]
+    """The sample's printed lines on its two pages (tests/fixtures/sample.py reads it in place)."""
+    return load_sample().pages
 
 
 def sample_lines() -> list[str]:
