@@ -37,7 +37,8 @@ class ProcessLimits:
 def run_isolated(func: Callable[..., T], *args: Any, limits: ProcessLimits = ProcessLimits()) -> T:
     """Call ``func(*args)`` in a limited child process and return its result.
 
-    ``func`` must be importable (a module-level function). Raises the child's ``IntmkError``
+    ``func`` must be importable (a module-level function), and a script calling this needs the
+    ``if __name__ == "__main__":`` guard (the fork server prepares children like ``spawn``). Raises the child's ``IntmkError``
     unchanged, ``InputError`` (timeout, memory, crash) when the limits stop it, and
     ``InternalError`` with the child's stack trace for an unexpected exception.
     """
