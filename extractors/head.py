@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from extractors.document import Line
 from extractors.fields.laender import find_laender, parse_applicants
 from extractors.fields.outcome import parse_outcome
-from extractors.text import join_lines
+from extractors.text import join_clean_lines
 from schemas import LandCode, Outcome
 
 _APPLICANTS = re.compile(
@@ -78,7 +78,7 @@ def _read_applicants(head: ItemHead, first: str, lines: list[Line], index: int) 
     while index < len(lines) and _continues_applicants(parts, lines[index].text):
         parts.append(lines[index].text)
         index += 1
-    head.applicants, head.applicants_all = parse_applicants(join_lines(parts))
+    head.applicants, head.applicants_all = parse_applicants(join_clean_lines(parts))
     return index
 
 
@@ -95,7 +95,7 @@ def _is_only_laender(text: str) -> bool:
 
 
 def _set_title(head: ItemHead, title_lines: list[str]) -> None:
-    title = join_lines(title_lines) if title_lines else ""
+    title = join_clean_lines(title_lines) if title_lines else ""
     if _WITHDRAWN.search(title):
         head.outcome = Outcome.ZURUECKGEZOGEN
         title = _WITHDRAWN.sub("", title).strip()

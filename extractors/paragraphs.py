@@ -11,7 +11,7 @@ import re
 from statistics import median
 
 from extractors.document import Line
-from extractors.text import join_lines
+from extractors.text import join_clean_lines
 
 _NUMBER_LABEL = re.compile(r"^(\d{1,2})\.(?=\s|$)")
 _LETTER_LABEL = re.compile(r"^\(?([a-z])\)(?=\s|$)")
@@ -20,9 +20,9 @@ _GAP_FACTOR = 1.6
 
 
 def join_paragraphs(lines: list[Line], *, docx: bool = False) -> str | None:
-    """The lines as text: paragraphs dehyphenated and separated by a blank line; None if empty."""
+    """The cleaned lines as text: paragraphs dehyphenated and separated by a blank line; None if empty."""
     groups = [[line.text] for line in lines] if docx else group_paragraphs(lines)
-    text = "\n\n".join(join_lines(group) for group in groups if group)
+    text = "\n\n".join(join_clean_lines(group) for group in groups if group)
     return text.strip() or None
 
 

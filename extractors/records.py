@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from extractors.document import Line, TextDocument
 from extractors.fields.conference import ConferenceHeader, parse_conference_header
 from extractors.fields.outcome import is_motion_marker, parse_outcome
@@ -9,8 +11,8 @@ from extractors.fields.votes import parse_absent, parse_vote_counts, parse_vote_
 from extractors.head import read_head
 from extractors.paragraphs import join_paragraphs
 from extractors.segment import ItemBlock, split_items
-from extractors.text import join_lines, normalize_line
-from extractors.zones import ItemZones, sort_into_zones
+from extractors.text import join_clean_lines, normalize_line
+from extractors.zones import sort_into_zones
 from schemas import (
     Conference,
     DocumentType,
@@ -48,7 +50,7 @@ def clean_lines(lines: list[Line]) -> list[Line]:
     for line in lines:
         text = normalize_line(line.text)
         if text:
-            cleaned.append(Line(text, line.page, line.top, line.x0, line.size, line.bold, line.style, line.in_table))
+            cleaned.append(replace(line, text=text))
     return cleaned
 
 
@@ -71,8 +73,9 @@ def build_record(document: TextDocument, header: ConferenceHeader, item: ItemBlo
     decision_lines = zones.decision or head.rest
     intro = zones.decision_intro or ""
     is_motion = bool(intro) and is_motion_marker(intro)
-    votes, counts = read_votes(zones)
-    outcome = None if is_motion else _read_outcome(intro, head.outcome, zones, header)
+    vote_text = join_clean_lines([line.text for line in zones.votes])
+    votes, counts = read_votes(vote_text)
+    outcome = None if is_motion else _read_outcome(intro, head.outcome, vote_text, header)
     pages = [line.page for line in item.all_lines]
     return ExtractionRecord(
         source=Source(
@@ -104,11 +107,10 @@ def build_record(document: TextDocument, header: ConferenceHeader, item: ItemBlo
     )
 
 
-def read_votes(zones: ItemZones) -> tuple[Votes | None, VoteCounts | None]:
-    """Per-Land votes and counts where printed; counts derived from the lists otherwise."""
-    if not zones.votes:
+def read_votes(text: str) -> tuple[Votes | None, VoteCounts | None]:
+    """Per-Land votes and counts where printed in the vote lines; counts derived from lists otherwise."""
+    if not text:
         return None, None
-    text = join_lines([line.text for line in zones.votes])
     votes = parse_vote_lists(text)
     absent = parse_absent(text)
     if absent:
@@ -119,19 +121,13 @@ def read_votes(zones: ItemZones) -> tuple[Votes | None, VoteCounts | None]:
     return votes, counts
 
 
-def _read_outcome(intro: str, from_head: Outcome | None, zones: ItemZones, header: ConferenceHeader) -> Outcome | None:
-    for candidate in (from_head, parse_outcome(intro) if intro else None, _outcome_from_votes(zones)):
+def _read_outcome(intro: str, from_head: Outcome | None, vote_text: str, header: ConferenceHeader) -> Outcome | None:
+    for candidate in (from_head, parse_outcome(intro) if intro else None, parse_outcome(vote_text) if vote_text else None):
         if candidate is not None:
             return candidate
     if header.body in _UNANIMOUS_BODIES and intro:
         return Outcome.EINSTIMMIG
     return None
-
-
-def _outcome_from_votes(zones: ItemZones) -> Outcome | None:
-    if not zones.votes:
-        return None
-    return parse_outcome(join_lines([line.text for line in zones.votes]))
 
 
 def _guess_body(intro: str) -> str | None:

@@ -75,7 +75,7 @@ def normalize_line(text: str) -> str:
     for index, raw in enumerate(pieces[:-1]):
         if _ends_in_word(raw) and lines[index] and not lines[index].endswith("-"):
             lines[index] += "-"
-    return unicodedata.normalize("NFC", _join_clean_lines(lines))
+    return unicodedata.normalize("NFC", join_clean_lines(lines))
 
 
 def _mark_line_end(text: str) -> str:
@@ -222,11 +222,12 @@ def join_lines(lines: Sequence[str]) -> str:
         raise InternalError(
             "Interner Fehler: join_lines erwartet eine Liste von Zeilen, keinen Text."
         )
-    return _join_clean_lines([normalize_line(line) for line in lines])
+    return join_clean_lines([normalize_line(line) for line in lines])
 
 
-def _join_clean_lines(lines: list[str]) -> str:
-    """Join already normalised lines (empty ones skipped) by the rules of ``decide_join``."""
+def join_clean_lines(lines: Sequence[str]) -> str:
+    """Join lines that ``normalize_line`` has already cleaned (empty ones skipped) by the rules
+    of ``decide_join``; callers holding cleaned lines skip normalising them twice."""
     lines = [line for line in lines if line]
     parts = lines[:1]
     for before, after in zip(lines, lines[1:]):
@@ -254,7 +255,7 @@ def dehyphenate_text(text: str) -> str:
             paragraphs[-1].append(line)
         elif paragraphs[-1]:
             paragraphs.append([])
-    return "\n\n".join(_join_clean_lines(lines) for lines in paragraphs if lines)
+    return "\n\n".join(join_clean_lines(lines) for lines in paragraphs if lines)
 
 
 # --------------------------------------------------------------------------- lexicon

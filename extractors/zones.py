@@ -8,7 +8,7 @@ label and applicants; the line that introduces the operative text ("Die IntMK ha
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from extractors.document import Line
 from extractors.fields.outcome import is_decision_intro
@@ -77,7 +77,7 @@ def _switch_zone(zones: ItemZones, line: Line, current: list[Line]) -> list[Line
 def _start_zone(zone: list[Line], line: Line, rest: str) -> list[Line]:
     rest = rest.strip()
     if rest:
-        zone.append(Line(rest, line.page, line.top, line.x0, line.size))
+        zone.append(replace(line, text=rest))
     return zone
 
 
