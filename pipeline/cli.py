@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from pipeline import report, service
+from pipeline import cli_rules, report, service
 from pipeline.settings import Settings
 from schemas import ErrorRecord, ExtractionRecord
 from schemas.errors import ExitCode, IntmkError
@@ -69,6 +69,9 @@ def run(settings: Settings, inbox: Path | None, output: Path | None) -> None:
 def schema(kind: str) -> None:
     """Gibt das JSON-Schema eines Datensatzes (record) oder Fehlerobjekts (error) aus."""
     click.echo(json.dumps(SCHEMA_MODELS[kind].model_json_schema(), ensure_ascii=False, indent=2))
+
+
+cli_rules.register(cli)
 
 
 def emit_result(result: service.FileResult, as_json: bool) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from extractors.extract import extract_document
 from pipeline.isolation import ProcessLimits, run_isolated
+from pipeline.receipt import is_sidecar
 from pipeline.settings import Settings
 from schemas import ErrorInfo, ErrorRecord, ExtractionRecord
 from schemas.errors import EnvironmentProblem, ErrorCode, ExitCode, InputError, IntmkError
@@ -113,21 +114,34 @@ def list_documents(folder: Path) -> list[Path]:
         name = entry.name
         if name.startswith((".", "~$")) or name.lower() in _IGNORED_NAMES or name.lower().endswith(_IGNORED_SUFFIXES):
             continue
+        if is_sidecar(entry):  # a clerk's receipt data beside a document, read with it
+            continue
         if stat.S_ISREG(entry.lstat().st_mode):
             found.append(entry)
     return found
 
 
 def write_jsonl(results: Iterable[FileResult], target: Path) -> Path:
-    """Write records and error objects as JSON Lines, atomically (temp file, fsync, rename)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    """Write records and error objects as JSON Lines, atomically."""
+    lines = []
+    for result in results:
+        rows = result.records if result.ok else [result.to_error_record()]
+        lines.extend(row.model_dump_json() + "\n" for row in rows)
+    return write_bytes_atomically(target, "".join(lines).encode("utf-8"))
+
+
+def write_bytes_atomically(target: Path, data: bytes) -> Path:
+    """Temp file in the same folder, fsync, rename (RELIABILITY.md rule 2): never a partial file."""
     try:
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target.parent, prefix=".tmp-", delete=False) as handle:
-            for result in results:
-                rows = result.records if result.ok else [result.to_error_record()]
-                handle.writelines(row.model_dump_json() + "\n" for row in rows)
-            handle.flush()
-            os.fsync(handle.fileno())
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("wb", dir=target.parent, prefix=".tmp-", delete=False) as handle:
+            try:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            except BaseException:
+                os.unlink(handle.name)
+                raise
         os.replace(handle.name, target)
     except OSError as exc:
         raise EnvironmentProblem(f"Ausgabe nicht schreibbar: {target} ({exc.strerror})") from exc

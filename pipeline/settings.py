@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from extractors.limits import ExtractionLimits
@@ -19,6 +19,11 @@ class Settings(BaseSettings):
 
     home: Path = Field(default=Path("var"), description="Arbeitsverzeichnis (inbox/, archive/, out/ …)")
     database_url: str | None = Field(default=None, description="SQLAlchemy-URL; Standard: SQLite in home")
+
+    default_body: str = Field(default="IntMK", description="Gremium, wenn ein Dokument keines nennt")
+    profile_dir: Path | None = Field(default=None, description="eigene Gremienprofile (*.toml)")
+    dip_base_url: str = Field(default="https://search.dip.bundestag.de/api/v1", description="DIP-API")
+    dip_api_key: SecretStr | None = Field(default=None, description="API-Schlüssel für DIP")
 
     # Limits per document (RELIABILITY.md rules 5 and 6)
     max_file_mb: int = Field(default=200, ge=1)

@@ -9,6 +9,7 @@ from schemas.errors import (
     IntmkError,
     InternalError,
     TransientError,
+    UsageProblem,
 )
 from schemas.records import (
     LAENDER,
@@ -48,6 +49,7 @@ __all__ = [
     "Source",
     "Statement",
     "TransientError",
+    "UsageProblem",
     "VoteCounts",
     "Votes",
 ]

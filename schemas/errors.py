@@ -40,6 +40,9 @@ class ErrorCode(StrEnum):
     PARSER_CRASHED = "parser_crashed"
     NEEDS_OCR = "needs_ocr"
     NO_AGENDA_ITEM = "no_agenda_item"
+    # usage: data a clerk entered or asked for is wrong (exit code 2)
+    INVALID_DATA = "invalid_data"
+    NOT_FOUND = "not_found"
     # environment: keep the input, alert
     FILE_ACCESS = "file_access"
     MISSING_DEPENDENCY = "missing_dependency"
@@ -68,6 +71,16 @@ class InputError(IntmkError):
 
     code = ErrorCode.DAMAGED_FILE
     exit_code = ExitCode.INPUT_FILE
+
+
+class UsageProblem(IntmkError):
+    """Data a clerk entered (votes, register, conference file) or asked for is wrong or unknown.
+
+    The message names the line and the problem; nothing is stored from the bad input.
+    """
+
+    code = ErrorCode.INVALID_DATA
+    exit_code = ExitCode.USAGE
 
 
 class EnvironmentProblem(IntmkError):

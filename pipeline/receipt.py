@@ -1,0 +1,94 @@
+"""When a document was received: never from the PDF's own metadata (Regularien 4.3 deadlines).
+
+Priority: an explicit override (``--received``) > a sidecar file written by a clerk >
+an e-mail's Date header > the moment the pipeline first saw the file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from schemas.errors import UsageProblem
+from schemas.records import LandCode
+
+BERLIN = ZoneInfo("Europe/Berlin")
+SIDECAR_SUFFIX = ".toml"  # "antrag.pdf" → "antrag.pdf.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    """When and how a document reached the Geschäftsstelle (never from the PDF's own metadata)."""
+
+    first_seen: dt.datetime
+    received: dt.datetime
+    source: str  # inbox | email | sidecar | override
+    submitted_by: str | None = None
+    sender: str | None = None
+
+
+class Sidecar(BaseModel):
+    """What a clerk may state by hand beside a dropped file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    received: dt.datetime | None = None
+    land: LandCode | None = None
+    sender: str | None = None
+    conference: str | None = None  # "IntMK 23"
+
+
+@dataclass(frozen=True, slots=True)
+class EmailFacts:
+    date: dt.datetime | None
+    sender: str | None
+
+
+def sidecar_path(document: Path) -> Path:
+    return document.with_name(document.name + SIDECAR_SUFFIX)
+
+
+def is_sidecar(path: Path) -> bool:
+    return path.name.lower().endswith((".pdf.toml", ".docx.toml", ".eml.toml"))
+
+
+def read_sidecar(document: Path) -> Sidecar | None:
+    path = sidecar_path(document)
+    if not path.is_file():
+        return None
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        return Sidecar.model_validate(data)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError) as exc:
+        raise UsageProblem(f"Begleitdatei {path.name} ist fehlerhaft: {exc}") from exc
+
+
+def attach_berlin(moment: dt.datetime) -> dt.datetime:
+    """A time without offset is meant as German local time."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=BERLIN)
+
+
+def resolve_receipt(
+    *,
+    first_seen: dt.datetime,
+    override: dt.datetime | None = None,
+    sidecar: Sidecar | None = None,
+    email: EmailFacts | None = None,
+    land: str | None = None,
+) -> Receipt:
+    """The receipt of one document from the sources present, in order of priority."""
+    sender = (sidecar.sender if sidecar else None) or (email.sender if email else None)
+    submitted_by = land or (sidecar.land if sidecar else None)
+    for moment, source in (
+        (override, "override"),
+        (sidecar.received if sidecar else None, "sidecar"),
+        (email.date if email else None, "email"),
+    ):
+        if moment is not None:
+            return Receipt(first_seen, attach_berlin(moment), source, submitted_by, sender)
+    return Receipt(first_seen, first_seen, "inbox", submitted_by, sender)

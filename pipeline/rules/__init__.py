@@ -1,0 +1,1 @@
+"""Rules of procedure as code: profiles, calendar, deadlines, majorities and motion checks."""

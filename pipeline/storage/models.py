@@ -1,0 +1,120 @@
+"""Tables of the store. Documents are unique by SHA-256; extractions by SHA-256 + pipeline version."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Aware datetimes stored as UTC on every database (SQLite keeps no offset)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime cannot be stored; attach a time zone")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(self, value: dt.datetime | None, dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class ConferenceRow(Base):
+    __tablename__ = "conferences"
+    __table_args__ = (UniqueConstraint("body", "number", name="uq_conferences_body_number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    body: Mapped[str] = mapped_column(String(16))
+    number: Mapped[int] = mapped_column(Integer)
+    session: Mapped[str] = mapped_column(String(32))
+    start: Mapped[dt.date] = mapped_column(Date)
+    end: Mapped[dt.date | None] = mapped_column(Date)
+    place: Mapped[str | None] = mapped_column(String(200))
+    digital: Mapped[bool] = mapped_column(Boolean, default=False)
+    chair: Mapped[str | None] = mapped_column(String(2))
+    pre_conference: Mapped[dt.date | None] = mapped_column(Date)
+    minutes_sent: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class DocumentRow(Base):
+    """An original file as received; never altered, kept content-addressed in the archive."""
+
+    __tablename__ = "documents"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    original_name: Mapped[str] = mapped_column(Text)
+    size: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(16), default="queued", index=True)
+    first_seen: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    received: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    received_source: Mapped[str | None] = mapped_column(String(16))
+    submitted_by: Mapped[str | None] = mapped_column(String(2))
+    sender: Mapped[str | None] = mapped_column(Text)
+    reason_code: Mapped[str | None] = mapped_column(String(32))
+    reason: Mapped[str | None] = mapped_column(Text)
+    conference_id: Mapped[int | None] = mapped_column(ForeignKey("conferences.id"), index=True)
+    assigned_by: Mapped[str | None] = mapped_column(String(16))
+
+
+class ExtractionRow(Base):
+    """The records extracted from one document by one pipeline version."""
+
+    __tablename__ = "extractions"
+    __table_args__ = (
+        UniqueConstraint("sha256", "pipeline_version", name="uq_extractions_sha256_version"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(ForeignKey("documents.sha256"))
+    pipeline_version: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))
+    records: Mapped[list] = mapped_column(JSON, default=list)
+    error_code: Mapped[str | None] = mapped_column(String(32))
+    error_message: Mapped[str | None] = mapped_column(Text)
+    created: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class BundesratProcedureRow(Base):
+    """The local register of Bundesrat procedures (Regularien 4.3)."""
+
+    __tablename__ = "bundesrat_procedures"
+
+    drucksache: Mapped[str] = mapped_column(String(8), primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    status: Mapped[str | None] = mapped_column(Text)
+    initiated: Mapped[dt.date | None] = mapped_column(Date)
+    updated: Mapped[dt.date | None] = mapped_column(Date)
+    dip_id: Mapped[str | None] = mapped_column(String(32))
+    source: Mapped[str] = mapped_column(String(8))
+    stored: Mapped[dt.datetime] = mapped_column(UTCDateTime())
