@@ -188,6 +188,7 @@ class MotionChecks(_Model):
     urgency_text: str | None = None
     bundesrat: BundesratEvidence | None = None
     green_list_eligible: bool | None = None
+    majority: MajorityResult | None = Field(default=None, description="outcome computed from printed votes")
     notes: list[str] = Field(default_factory=list, description="German hints for the clerk")
 
 

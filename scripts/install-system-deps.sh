@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the pipeline and its tests use, if they are missing.
 # poppler-utils: pdftotext for the extraction benchmark's comparison.
+# postgresql: the storage tests start a real, throw-away PostgreSQL server (INTMK_DATABASE_URL).
 set -euo pipefail
 packages=(poppler-utils)
 commands=(pdftotext)
@@ -9,6 +10,7 @@ missing=()
 for i in "${!packages[@]}"; do
   command -v "${commands[$i]}" >/dev/null 2>&1 || missing+=("${packages[$i]}")
 done
+compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null || missing+=(postgresql)
 if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
   missing+=(python3-venv)
 fi

@@ -12,17 +12,9 @@ import pytest
 
 from schemas import ErrorRecord, ExtractionRecord
 from schemas.errors import ExitCode
+from tests.fixtures.cli import INTMK, run_intmk
 from tests.fixtures.layouts import PDF_LAYOUTS
 
-INTMK = Path(sys.executable).with_name("intmk")
-
-
-def run_intmk(*args: str, home: Path | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
-    if home is not None:
-        env["INTMK_HOME"] = str(home)
-        env["PREFECT_HOME"] = str(home / "prefect")
-    return subprocess.run([str(INTMK), *args], capture_output=True, text=True, env=env, timeout=240)
 
 
 @pytest.fixture(scope="module")

@@ -18,10 +18,10 @@ _CUE = re.compile(
 )
 _NEGATION = re.compile(r"\b(?:keine|kein|nicht|ohne)\s+(?:\w+,?\s+){0,2}$", re.IGNORECASE)
 _DENIAL = re.compile(r"^\W*(?:besteht|liegt|ist)\s+(?:\w+\s+)?(?:nicht|keine)\b", re.IGNORECASE)
-# a sentence ends at . ! ? before a capital, but not after an ordinal ("1. Mai") or an
+# a sentence ends at . ! ? before a capital or a numbered paragraph ("5. Die …"), but not after an ordinal ("1. Mai") or an
 # abbreviation ("z. B.", "Dr.", "Abs.")
 _SENTENCE_END = re.compile(
-    r"(?<!\b\d\.)(?<!\b\d\d\.)(?<!\b\w\.)(?<!\bDr\.)(?<!\bNr\.)(?<!\bAbs\.)(?<!\bArt\.)(?<=[.!?])\s+(?=[A-ZÄÖÜ„\"(])"
+    r"(?<!\b\d\.)(?<!\b\d\d\.)(?<!\b\w\.)(?<!\bDr\.)(?<!\bNr\.)(?<!\bAbs\.)(?<!\bArt\.)(?<=[.!?])\s+(?=[A-ZÄÖÜ„\"(]|\d{1,2}\.\s)"
     r"|\n\s*\n"
 )
 

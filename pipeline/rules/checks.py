@@ -10,8 +10,10 @@ from extractors.fields.urgency import find_urgency_statement
 from pipeline.bundesrat.matching import PreparedRegister, match_bundesrat
 from pipeline.receipt import Receipt
 from pipeline.rules.calendar import format_deadline, is_late
+from pipeline.rules.majority import compare_outcome, compute_majority, describe_majority
 from schemas import DocumentType, ExtractionRecord
-from schemas.rules import BodyProfile, ConferenceEntry, Deadline, MotionChecks
+from schemas.errors import UsageProblem
+from schemas.rules import BodyProfile, ConferenceEntry, Deadline, MotionChecks, cite_section
 
 WEEKDAYS = ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So")
 
@@ -38,7 +40,25 @@ def check_record(
     check_deadline(record, context, checks)
     checks.bundesrat = match_bundesrat(text, context.register)
     checks.notes.extend(describe_checks(checks, context))
+    check_votes(record, context.profile, checks)
     return checks
+
+
+def check_votes(record: ExtractionRecord, profile: BodyProfile, checks: MotionChecks) -> None:
+    """Regularien 5.1: recompute the outcome from printed votes and compare it with the printed one."""
+    votes = record.votes if record.votes and (record.votes.yes or record.votes.no or record.votes.abstain) else None
+    if votes is None and record.vote_counts is None:
+        return
+    try:
+        checks.majority = compute_majority(profile, votes=votes, counts=record.vote_counts)
+    except UsageProblem as exc:
+        checks.notes.append(f"Abstimmung nicht auswertbar: {exc.message}")
+        return
+    citation = cite_section(profile.majority.section)
+    checks.notes.append(f"Abstimmung: {describe_majority(checks.majority, citation=citation)}")
+    conflict = compare_outcome(record.outcome, checks.majority, citation=citation)
+    if conflict:
+        checks.notes.append(conflict)
 
 
 def check_deadline(record: ExtractionRecord, context: CheckContext, checks: MotionChecks) -> None:
