@@ -28,6 +28,10 @@ demo: $(STAMP)
 	$(BIN)/python examples/build_inbox.py $(DEMO)/inbox
 	INTMK_HOME=$(DEMO) $(BIN)/intmk run; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 3 ]
 	@echo "Datensätze: $(DEMO)/out/records.jsonl"
+	INTMK_HOME=$(DEMO) $(BIN)/intmk conference import examples/conferences.toml
+	INTMK_HOME=$(DEMO) $(BIN)/intmk calendar IntMK 23 --ics $(DEMO)/out/IntMK-23-fristen.ics
+	INTMK_HOME=$(DEMO) $(BIN)/intmk motion add --received 2017-02-01T10:00 $(DEMO)/inbox/*; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 3 ]
+	INTMK_HOME=$(DEMO) $(BIN)/intmk check IntMK 12
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

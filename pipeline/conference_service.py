@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.assignment import assign_waiting_documents
 from pipeline.rules.calendar import check_pre_conference, compute_deadlines
 from pipeline.rules.chair import resolve_chair
 from pipeline.rules.profiles import load_profile
@@ -38,6 +39,7 @@ def add_conference(db: Database, settings: Settings, entry: ConferenceEntry, *, 
     entry = canonical_entry(entry, settings)
     with db.session() as session:
         save_conference(session, entry, replace=replace)
+        assign_waiting_documents(session, settings)
     return plan_conference(entry, settings)
 
 
@@ -47,6 +49,7 @@ def import_conferences(db: Database, settings: Settings, path: Path, *, replace:
     with db.session() as session:
         for entry in entries:
             save_conference(session, entry, replace=replace)
+        assign_waiting_documents(session, settings)
     return [plan_conference(entry, settings) for entry in entries]
 
 

@@ -7,20 +7,19 @@ after its receipt; a clerk can reassign it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from extractors.hashing import sha256_file
+from pipeline.assignment import assign_document, require_conference
 from pipeline.bundesrat_service import load_pending_register
 from pipeline.conference_service import ConferencePlan, load_plan, parse_conference_ref
 from pipeline.receipt import Receipt, read_sidecar, resolve_receipt
 from pipeline.rules.calendar import find_motion_deadline
 from pipeline.rules.checks import CheckContext, check_record
-from pipeline.rules.profiles import load_profile
 from pipeline.service import FileResult, extract_file
 from pipeline.settings import Settings
 from pipeline.storage import Database
@@ -34,12 +33,8 @@ from pipeline.storage.documents import (
 )
 from pipeline.storage.models import ConferenceRow, DocumentRow
 from pipeline.version import PIPELINE_VERSION
-from schemas import ExtractionRecord, SessionKind
-from schemas.errors import UsageProblem
+from schemas import ExtractionRecord
 from schemas.rules import MotionChecks
-
-ASSIGNABLE_SESSIONS = (SessionKind.HAUPTKONFERENZ.value, SessionKind.SONDERSITZUNG.value)
-
 
 @dataclass(slots=True)
 class StoredFile:
@@ -97,53 +92,6 @@ def add_motion_file(db, settings, path, received, land, conference) -> StoredFil
         if result.ok:
             assign_document(session, settings, document, result.records, conference)
         return StoredFile(result, sha256, conference=describe_assignment(session, document), assigned_by=document.assigned_by)
-
-
-def assign_document(
-    session: Session,
-    settings: Settings,
-    document: DocumentRow,
-    records: Sequence[ExtractionRecord],
-    requested: tuple[str, int] | None,
-) -> None:
-    """Header first, then the body's next conference after receipt; an explicit request wins."""
-    if requested is not None:
-        row = require_conference(session, settings, *requested)
-        document.conference_id, document.assigned_by = row.id, "clerk"
-        return
-    body = load_profile(first_body(records) or settings.default_body, settings.profile_dir).body
-    named = next((r.conference.number for r in records if r.conference.number), None)
-    row = find_conference_row(session, body, named) if named else None
-    if row is not None:
-        document.conference_id, document.assigned_by = row.id, "header"
-        return
-    row = find_next_conference(session, body, document.received or document.first_seen)
-    if row is not None:
-        document.conference_id, document.assigned_by = row.id, "receipt"
-
-
-def first_body(records: Sequence[ExtractionRecord]) -> str | None:
-    return next((r.body for r in records if r.body), None)
-
-
-def find_next_conference(session: Session, body: str, received: dt.datetime) -> ConferenceRow | None:
-    """The body's first conference (not a written procedure) starting on or after the receipt day."""
-    query = (
-        select(ConferenceRow)
-        .where(ConferenceRow.body == body, ConferenceRow.session.in_(ASSIGNABLE_SESSIONS))
-        .where(ConferenceRow.start >= received.date())
-        .order_by(ConferenceRow.start)
-        .limit(1)
-    )
-    return session.scalars(query).first()
-
-
-def require_conference(session: Session, settings: Settings, body: str, number: int) -> ConferenceRow:
-    body = load_profile(body, settings.profile_dir).body
-    row = find_conference_row(session, body, number)
-    if row is None:
-        raise UsageProblem(f"Die Konferenz {body} {number} ist nicht erfasst.")
-    return row
 
 
 def describe_assignment(session: Session, document: DocumentRow) -> str | None:

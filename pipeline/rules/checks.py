@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from extractors.fields.urgency import find_urgency_statement
 from pipeline.bundesrat.matching import PreparedRegister, match_bundesrat
 from pipeline.receipt import Receipt
-from pipeline.rules.calendar import format_deadline, is_late
+from pipeline.rules.calendar import is_late
 from pipeline.rules.majority import compare_outcome, compute_majority, describe_majority
 from schemas import DocumentType, ExtractionRecord
 from schemas.errors import UsageProblem
@@ -87,7 +87,7 @@ def describe_checks(checks: MotionChecks, context: CheckContext) -> list[str]:
         share = f"{admission.fraction} der Teilnehmenden" if admission else "die Konferenz"
         notes.append(
             f"Verfristet (Regularien 4.3): eingegangen {format_moment(checks.received, context)}, "
-            f"Frist {format_deadline(context.motion_deadline)}. "
+            f"Frist {format_moment(checks.deadline, context)}{' (vorläufig)' if context.motion_deadline.provisional else ''}. "
             f"Aufnahme in die Tagesordnung nur mit {share}."
         )
         if not checks.urgency_stated:
