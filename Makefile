@@ -31,7 +31,7 @@ demo: $(STAMP)
 	INTMK_HOME=$(DEMO) $(BIN)/intmk conference import examples/conferences.toml
 	INTMK_HOME=$(DEMO) $(BIN)/intmk calendar IntMK 23 --ics $(DEMO)/out/IntMK-23-fristen.ics
 	INTMK_HOME=$(DEMO) $(BIN)/intmk motion add --received 2017-02-01T10:00 $(DEMO)/inbox/*; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 3 ]
-	INTMK_HOME=$(DEMO) $(BIN)/intmk check IntMK 12
+	INTMK_HOME=$(DEMO) $(BIN)/intmk check IntMK 13
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -49,8 +49,16 @@ def format_stored_file(stored: StoredFile) -> list[str]:
         how = ASSIGNED_BY.get(stored.assigned_by or "", "")
         lines.append(f"  zugeordnet: {stored.conference}" + (f" ({how})" if how else ""))
     elif stored.result.ok and not stored.duplicate:
-        lines.append("  keiner erfassten Konferenz zugeordnet (intmk motion assign HASH GREMIUM NR)")
+        lines.append("  " + describe_waiting(stored))
     return lines
+
+
+def describe_waiting(stored: StoredFile) -> str:
+    named = next((r for r in stored.result.records if r.conference.number), None)
+    if named is not None:
+        return (f"wartet auf die {named.conference.number}. {named.body or 'Konferenz'}: noch nicht erfasst, "
+                "wird beim Erfassen zugeordnet")
+    return "keiner erfassten Konferenz zugeordnet (intmk motion assign HASH GREMIUM NR)"
 
 
 def format_check(report: ConferenceCheck) -> list[str]:

@@ -180,7 +180,7 @@ def test_bundesrat_sync_without_key_is_a_config_error(tmp_path):
 def test_motion_waits_for_the_conference_its_header_names(tmp_path):
     path = write_motion(tmp_path / "eingang", "frueh.pdf")
     added = intmk_ok("motion", "add", str(path), "--received", "2027-03-01T10:00", home=tmp_path)
-    assert "keiner erfassten Konferenz zugeordnet" in added
+    assert "wartet auf die 23. IntMK: noch nicht erfasst" in added
     intmk_ok("conference", "add", "IntMK", "23", "--start", "2027-06-10", "--pre-conference", "2027-04-29", home=tmp_path)
     rows = [json.loads(line) for line in intmk_ok("check", "IntMK", "23", "--json", home=tmp_path).splitlines()]
     assert [(row["checks"]["assigned_by"], row["checks"]["late"]) for row in rows] == [("header", False)]
