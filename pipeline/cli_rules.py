@@ -18,10 +18,10 @@ from pipeline.rules.profiles import load_profile
 from pipeline.service import combine_exit_codes, write_bytes_atomically
 from pipeline.settings import Settings
 from pipeline.storage import Database, open_database
-from schemas import SessionKind, VoteCounts, Votes
+from schemas import LAENDER, SessionKind, VoteCounts, Votes
 from schemas.rules import ConferenceEntry, cite_section
 
-LAND_CODES = click.Choice(["BW", "BY", "BE", "BB", "HB", "HH", "HE", "MV", "NI", "NW", "RP", "SL", "SN", "ST", "SH", "TH"], case_sensitive=False)
+LAND_CODES = click.Choice(list(LAENDER), case_sensitive=False)
 
 
 def connect(settings: Settings) -> Database:

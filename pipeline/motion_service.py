@@ -76,6 +76,9 @@ def add_motion_files(
 
 
 def add_motion_file(db, settings, path, received, land, conference) -> StoredFile:
+    known = find_stored_duplicate(db, path)
+    if known is not None:  # same bytes already stored and read: no second extraction
+        return known
     result = extract_file(path, settings)
     if result.error is not None and result.error.code == "file_access":
         return StoredFile(result)
@@ -92,6 +95,23 @@ def add_motion_file(db, settings, path, received, land, conference) -> StoredFil
         if result.ok:
             assign_document(session, settings, document, result.records, conference)
         return StoredFile(result, sha256, conference=describe_assignment(session, document), assigned_by=document.assigned_by)
+
+
+def find_stored_duplicate(db: Database, path: Path) -> StoredFile | None:
+    """The stored result for a regular file whose bytes were already read by this version."""
+    try:
+        sha256 = sha256_file(path) if path.is_file() else None
+    except OSError:
+        sha256 = None
+    if sha256 is None:
+        return None  # extract_file classifies missing, unreadable and special files
+    with db.session() as session:
+        document = session.get(DocumentRow, sha256)
+        records = load_records(session, sha256, PIPELINE_VERSION) if document else None
+        if not records:
+            return None
+        result = FileResult(str(path), records=records)
+        return StoredFile(result, sha256, duplicate=True, conference=describe_assignment(session, document))
 
 
 def describe_assignment(session: Session, document: DocumentRow) -> str | None:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pipeline.service import FileResult
 from schemas import ExtractionRecord
 
-_SESSION_LABELS = {
+SESSION_LABELS = {
     "hauptkonferenz": "Hauptkonferenz",
     "vorkonferenz": "Vorkonferenz",
     "sondersitzung": "Sondersitzung",
@@ -68,7 +68,7 @@ def _describe_conference(record: ExtractionRecord) -> str:
         parts.append(str(conf.year))
     text = " ".join(parts)
     if conf.session:
-        text += f" ({_SESSION_LABELS[conf.session]})"
+        text += f" ({SESSION_LABELS[conf.session]})"
     if conf.start:
         span = conf.start.strftime("%d.%m.%Y")
         if conf.end and conf.end != conf.start:

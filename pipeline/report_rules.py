@@ -4,16 +4,10 @@ from __future__ import annotations
 
 from pipeline.conference_service import ConferencePlan
 from pipeline.motion_service import ConferenceCheck, StoredFile
-from pipeline.report import format_file_result
+from pipeline.report import SESSION_LABELS, format_file_result
 from pipeline.rules.calendar import format_deadline
 from schemas.records import LAENDER
 
-SESSION_LABELS = {
-    "hauptkonferenz": "Hauptkonferenz",
-    "vorkonferenz": "Vorkonferenz",
-    "sondersitzung": "Sondersitzung",
-    "umlaufverfahren": "Umlaufverfahren",
-}
 CHAIR_SOURCES = {"explicit": "erfasst", "rotation": "nach Regularien 3.1 berechnet", "unknown": "unbekannt"}
 ASSIGNED_BY = {"header": "laut Kopf", "receipt": "nach Eingang", "clerk": "von Hand"}
 

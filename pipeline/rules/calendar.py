@@ -184,13 +184,14 @@ def deadlines_between(
     )
 
 
+def format_moment(moment: dt.datetime) -> str:
+    """'Do 08.04.2027 23:59' in the moment's own time zone."""
+    return f"{WEEKDAYS[moment.weekday()]} {format_date(moment.date())} {moment:%H:%M}"
+
+
 def format_deadline(deadline: Deadline) -> str:
     """'Do 08.04.2027 23:59  <title> (Regularien 4.3)', plus ' – vorläufig' if assumed."""
-    due = deadline.due
-    line = (
-        f"{WEEKDAYS[due.weekday()]} {format_date(due.date())} {due:%H:%M}  "
-        f"{deadline.title} ({cite_section(deadline.section)})"
-    )
+    line = f"{format_moment(deadline.due)}  {deadline.title} ({cite_section(deadline.section)})"
     return f"{line} – vorläufig" if deadline.provisional else line
 
 

@@ -3,20 +3,18 @@ Bundesrat (4.3), eligible for the Grüne Liste (7). Pure functions over records 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from extractors.fields.urgency import find_urgency_statement
 from pipeline.bundesrat.matching import PreparedRegister, match_bundesrat
 from pipeline.receipt import Receipt
-from pipeline.rules.calendar import is_late
+from pipeline.rules.calendar import format_moment, is_late
 from pipeline.rules.majority import compare_outcome, compute_majority, describe_majority
 from schemas import DocumentType, ExtractionRecord
 from schemas.errors import UsageProblem
 from schemas.rules import BodyProfile, ConferenceEntry, Deadline, MotionChecks, cite_section
-
-WEEKDAYS = ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So")
-
 
 @dataclass(frozen=True, slots=True)
 class CheckContext:
@@ -86,8 +84,8 @@ def describe_checks(checks: MotionChecks, context: CheckContext) -> list[str]:
         admission = context.profile.late_motion_admission
         share = f"{admission.fraction} der Teilnehmenden" if admission else "die Konferenz"
         notes.append(
-            f"Verfristet (Regularien 4.3): eingegangen {format_moment(checks.received, context)}, "
-            f"Frist {format_moment(checks.deadline, context)}{' (vorläufig)' if context.motion_deadline.provisional else ''}. "
+            f"Verfristet (Regularien 4.3): eingegangen {format_local(checks.received, context)}, "
+            f"Frist {format_local(checks.deadline, context)}{' (vorläufig)' if context.motion_deadline.provisional else ''}. "
             f"Aufnahme in die Tagesordnung nur mit {share}."
         )
         if not checks.urgency_stated:
@@ -112,9 +110,8 @@ def describe_bundesrat(checks: MotionChecks, context: CheckContext) -> str:
     )
 
 
-def format_moment(moment, context: CheckContext) -> str:
-    local = moment.astimezone(ZoneInfo(context.profile.timezone))
-    return f"{WEEKDAYS[local.weekday()]} {local:%d.%m.%Y %H:%M}"
+def format_local(moment: dt.datetime, context: CheckContext) -> str:
+    return format_moment(moment.astimezone(ZoneInfo(context.profile.timezone)))
 
 
 def record_text(record: ExtractionRecord) -> str:

@@ -26,7 +26,7 @@ def save_conference(session: Session, entry: ConferenceEntry, *, replace: bool =
         )
     row = row or ConferenceRow()
     for name, value in entry.model_dump().items():
-        setattr(row, name, value.value if hasattr(value, "value") else value)
+        setattr(row, name, value)  # SessionKind is a str enum: stored as its text
     session.add(row)
     session.flush()
     return row
