@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from pipeline import cli_rules, report, service
+from pipeline import cli_inbox, cli_rules, report, service
 from pipeline.settings import Settings
 from schemas import ErrorRecord, ExtractionRecord
 from schemas.errors import ExitCode, IntmkError
@@ -47,24 +47,6 @@ def extract(settings: Settings, files: tuple[Path, ...], as_json: bool) -> None:
 
 
 @cli.command()
-@click.option("--inbox", type=click.Path(path_type=Path), help="Eingangsordner (Standard: $INTMK_HOME/inbox).")
-@click.option("--output", type=click.Path(path_type=Path), help="JSONL-Datei (Standard: $INTMK_HOME/out/records.jsonl).")
-@click.pass_obj
-def run(settings: Settings, inbox: Path | None, output: Path | None) -> None:
-    """Liest alle Dokumente im Eingangsordner in einem Prefect-Flow und schreibt die Datensätze."""
-    from pipeline.flows import extract_inbox_flow  # Prefect is imported only for flow commands
-
-    inbox = inbox or settings.home / "inbox"
-    output = output or settings.home / "out" / "records.jsonl"
-    results = extract_inbox_flow(str(inbox), str(output))
-    for result in results:
-        emit_result(result, as_json=False)
-    click.echo(report.format_summary(results))
-    click.echo(f"Datensätze geschrieben: {output}")
-    sys.exit(int(service.combine_exit_codes(results)))
-
-
-@cli.command()
 @click.argument("kind", type=click.Choice(sorted(SCHEMA_MODELS)), default="record")
 def schema(kind: str) -> None:
     """Gibt das JSON-Schema eines Datensatzes (record) oder Fehlerobjekts (error) aus."""
@@ -72,6 +54,7 @@ def schema(kind: str) -> None:
 
 
 cli_rules.register(cli)
+cli_inbox.register(cli)
 
 
 def emit_result(result: service.FileResult, as_json: bool) -> None:

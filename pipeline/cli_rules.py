@@ -17,16 +17,11 @@ from pipeline.rules.majority import compute_majority, describe_majority
 from pipeline.rules.profiles import load_profile
 from pipeline.service import combine_exit_codes, write_bytes_atomically
 from pipeline.settings import Settings
-from pipeline.storage import Database, open_database
+from pipeline.storage import Database, connect
 from schemas import LAENDER, SessionKind, VoteCounts, Votes
 from schemas.rules import ConferenceEntry, cite_section
 
 LAND_CODES = click.Choice(list(LAENDER), case_sensitive=False)
-
-
-def connect(settings: Settings) -> Database:
-    settings.home.mkdir(parents=True, exist_ok=True)
-    return open_database(settings.resolved_database_url)
 
 
 def echo_lines(lines: list[str]) -> None:
@@ -223,7 +218,7 @@ def bundesrat() -> None:
 def bundesrat_import(settings: Settings, file: Path) -> None:
     """Liest Bundesratsverfahren aus einer CSV- oder JSON-Datei (Drucksache, Titel, Status …)."""
     counts = bundesrat_service.import_register(connect(settings), file)
-    click.echo(describe_upsert(counts))
+    click.echo(report_rules.describe_upsert(counts))
 
 
 @bundesrat.command("sync")
@@ -233,7 +228,7 @@ def bundesrat_sync(settings: Settings, since: dt.datetime | None) -> None:
     """Gleicht das Register mit der DIP-API des Bundestages ab (INTMK_DIP_API_KEY)."""
     report = bundesrat_service.sync_register(connect(settings), settings, updated_since=since and since.date())
     click.echo(f"DIP: {report.fetched} Bundesratsverfahren gelesen, {report.skipped} ohne Drucksache übersprungen.")
-    click.echo(describe_upsert(report.counts))
+    click.echo(report_rules.describe_upsert(report.counts))
 
 
 @bundesrat.command("list")
@@ -249,10 +244,6 @@ def bundesrat_list(settings: Settings, as_json: bool) -> None:
         pending = "" if bundesrat_service.is_pending(p) else " (abgeschlossen)"
         click.echo(f"{p.drucksache:>8}  {p.title}" + (f" – {p.status}" if p.status else "") + pending)
     click.echo(f"{len(procedures)} Verfahren im Register.")
-
-
-def describe_upsert(counts) -> str:
-    return f"Register: {counts.added} neu, {counts.updated} geändert, {counts.unchanged} unverändert."
 
 
 def register(cli: click.Group) -> None:

@@ -1,33 +1,101 @@
-"""Prefect flows. The only module with Prefect decorators; every stage is a plain function.
+"""Prefect flows and deployments. The only module with Prefect decorators; every stage is a plain
+function in ``pipeline.inbox`` (and the rule services), so tests can call them without Prefect.
 
-The local ephemeral Prefect API is used unless ``PREFECT_API_URL`` points at a server.
-Documents are handed to tasks in batches (DESIGN.md: the local API persists only ~40 task
-runs per second, so one task per page or per small file would dominate the run time).
+The local ephemeral Prefect API is used unless ``PREFECT_API_URL`` points at a server. Documents are
+handed to tasks in batches (DESIGN.md: the local API persists only ~40 task runs per second, so one
+task per small file would dominate the run time).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import datetime as dt
+from collections.abc import Sequence
 
-from prefect import flow, task
+from prefect import flow, serve, task
+from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ThreadPoolTaskRunner
 
-from pipeline import service
-from pipeline.settings import get_settings
+from pipeline.bundesrat_service import sync_register
+from pipeline.inbox.claim import Claim
+from pipeline.inbox.outcome import DocumentOutcome
+from pipeline.inbox.process import PassContext
+from pipeline.inbox.runner import (
+    PassReport,
+    collect_claims,
+    finish_pass,
+    hold_pass_lock,
+    open_pass,
+    process_batch,
+    split_batches,
+)
+from pipeline.report_rules import describe_upsert
+from pipeline.reminder_service import format_reminder, list_due_deadlines, write_reminder
+from pipeline.settings import Settings, get_settings
+from pipeline.storage import connect
 
-BATCH_SIZE = 20
+INBOX_FLOW = "intmk-eingang"
+BUNDESRAT_FLOW = "intmk-bundesrat-abgleich"
+REMINDER_FLOW = "intmk-fristenerinnerung"
 
 
-@task(name="dokumente-lesen")
-def extract_batch(paths: list[str]) -> list[service.FileResult]:
-    """Extract one batch of files, each in its own limited child process."""
-    return list(service.extract_files([Path(p) for p in paths], get_settings()))
+@task(name="dokumente-verarbeiten", cache_policy=NO_CACHE)
+def process_batch_task(claims: Sequence[Claim], ctx: PassContext) -> list[DocumentOutcome]:
+    """One batch of claimed files: sniff, extract (each in a limited child), store, check, archive."""
+    return process_batch(claims, ctx)
 
 
-@flow(name="intmk-eingang-lesen", log_prints=False)
-def extract_inbox_flow(inbox: str, output: str) -> list[service.FileResult]:
-    """Read every document in ``inbox`` and write the records as JSON Lines to ``output``."""
-    paths = [str(p) for p in service.list_documents(Path(inbox))]
-    batches = [paths[i : i + BATCH_SIZE] for i in range(0, len(paths), BATCH_SIZE)]
-    results = [result for batch in extract_batch.map(batches).result() for result in batch] if batches else []
-    service.write_jsonl(results, Path(output))
-    return results
+@flow(name=INBOX_FLOW, log_prints=False, validate_parameters=False)
+def inbox_flow(wait: bool = True) -> PassReport:
+    """One pass over the inbox: recover interrupted claims, claim settled files, process them."""
+    settings = get_settings()
+    ctx = open_pass(settings)
+    with hold_pass_lock(ctx.folders):
+        claims, report = collect_claims(ctx, wait=wait)
+        batches = split_batches(claims, settings.batch_size, settings.workers)
+        if batches:
+            futures = process_batch_task.map(batches, ctx=ctx)
+            for outcomes in futures.result():
+                report.outcomes.extend(outcomes)
+        return finish_pass(ctx, report)
+
+
+@flow(name=BUNDESRAT_FLOW, log_prints=True)
+def bundesrat_sync_flow() -> str:
+    """Nightly: the pending Bundesrat procedures from DIP into the local register (Regularien 4.3)."""
+    settings = get_settings()
+    if settings.dip_api_key is None:
+        message = "Bundesrat-Abgleich übersprungen: INTMK_DIP_API_KEY ist nicht gesetzt."
+    else:
+        report = sync_register(connect(settings), settings)
+        message = f"DIP: {report.fetched} Bundesratsverfahren gelesen. {describe_upsert(report.counts)}"
+    print(message)
+    return message
+
+
+@flow(name=REMINDER_FLOW, log_prints=True)
+def deadline_reminder_flow(today: dt.date | None = None) -> str:
+    """Daily: what falls due in the next days, as text in ``out/fristen-<datum>.txt``."""
+    settings = get_settings()
+    today = today or dt.date.today()
+    due = list_due_deadlines(connect(settings), settings, today, settings.reminder_days)
+    text = format_reminder(due, today, settings.reminder_days)
+    path = write_reminder(settings, text, today)
+    print(text)
+    return str(path)
+
+
+def run_inbox_flow(settings: Settings, *, wait: bool = True) -> PassReport:
+    """``intmk run``: the inbox flow with the configured number of parallel batches."""
+    runner = ThreadPoolTaskRunner(max_workers=settings.workers)
+    return inbox_flow.with_options(task_runner=runner)(wait=wait)
+
+
+def serve_deployments(settings: Settings) -> None:
+    """``intmk serve``: the three deployments with their schedules, until interrupted."""
+    inbox = inbox_flow.with_options(task_runner=ThreadPoolTaskRunner(max_workers=settings.workers))
+    serve(
+        inbox.to_deployment(name="eingang", interval=dt.timedelta(minutes=settings.inbox_interval_minutes)),
+        bundesrat_sync_flow.to_deployment(name="bundesrat-nachts", cron=settings.bundesrat_cron, timezone="Europe/Berlin"),
+        deadline_reminder_flow.to_deployment(name="fristen-taeglich", cron=settings.reminder_cron, timezone="Europe/Berlin"),
+        print_starting_message=True,
+    )

@@ -77,3 +77,7 @@ def format_check(report: ConferenceCheck) -> list[str]:
     lines.append("")
     lines.append(f"Zusammenfassung: {len(report.items)} Tagesordnungspunkt(e), {late} verfristet, {flagged} im Bundesrat anhängig.")
     return lines
+
+
+def describe_upsert(counts) -> str:
+    return f"Register: {counts.added} neu, {counts.updated} geändert, {counts.unchanged} unverändert."

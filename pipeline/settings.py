@@ -20,6 +20,32 @@ class Settings(BaseSettings):
     home: Path = Field(default=Path("var"), description="Arbeitsverzeichnis (inbox/, archive/, out/ …)")
     database_url: str | None = Field(default=None, description="SQLAlchemy-URL; Standard: SQLite in home")
 
+    # Folders (RELIABILITY.md rule 1); each defaults to a subfolder of home and can be moved.
+    inbox_dir: Path | None = Field(default=None, description="Eingang; Standard: home/inbox")
+    processing_dir: Path | None = Field(default=None, description="in Arbeit; Standard: home/processing")
+    archive_dir: Path | None = Field(default=None, description="Originale nach SHA-256; Standard: home/archive")
+    quarantine_dir: Path | None = Field(default=None, description="abgewiesen, mit Grund; Standard: home/quarantine")
+    duplicates_dir: Path | None = Field(default=None, description="doppelt eingegangen; Standard: home/duplicates")
+    out_dir: Path | None = Field(default=None, description="erzeugte Dateien; Standard: home/out")
+
+    # Inbox handling (RELIABILITY.md rule 7)
+    settle_seconds: float = Field(default=2.0, ge=0, description="so lange muss eine Datei unverändert sein")
+    settle_wait_seconds: float = Field(default=30.0, ge=0, description="intmk run wartet so lange auf Dateien im Schreiben")
+    workers: int = Field(default=2, ge=1, le=32, description="gleichzeitig gelesene Dokumente")
+    batch_size: int = Field(default=20, ge=1, description="Dokumente je Prefect-Task")
+    store_attempts: int = Field(default=4, ge=1, description="Versuche, wenn die Datenbank gesperrt ist")
+    store_backoff_seconds: float = Field(default=0.5, ge=0, description="erste Wartezeit zwischen den Versuchen")
+    db_busy_timeout_seconds: float = Field(default=30.0, ge=0, description="SQLite wartet so lange auf eine Sperre")
+    watch_polling: bool = Field(default=False, description="Ordner abfragen statt Ereignisse (Netzlaufwerke)")
+    watch_poll_seconds: float = Field(default=2.0, gt=0)
+    rescan_seconds: float = Field(default=60.0, gt=0, description="vollständiger Durchlauf auch ohne Ereignis")
+
+    # Schedules of `intmk serve`
+    inbox_interval_minutes: float = Field(default=5.0, gt=0, description="Eingang alle N Minuten")
+    bundesrat_cron: str = Field(default="0 3 * * *", description="nächtlicher Abgleich mit DIP")
+    reminder_cron: str = Field(default="0 7 * * 1-5", description="tägliche Fristenerinnerung")
+    reminder_days: int = Field(default=7, ge=1, description="Fristen der nächsten N Tage")
+
     default_body: str = Field(default="IntMK", description="Gremium, wenn ein Dokument keines nennt")
     profile_dir: Path | None = Field(default=None, description="eigene Gremienprofile (*.toml)")
     dip_base_url: str = Field(default="https://search.dip.bundestag.de/api/v1", description="DIP-API")

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from alembic import command
@@ -18,7 +19,6 @@ from schemas.errors import ConfigError, EnvironmentProblem, TransientError
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).with_name("migrations")
-SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,15 +46,15 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(url: str, *, migrate: bool = True) -> Database:
+def open_database(url: str, *, migrate: bool = True, busy_timeout_s: float = 30.0) -> Database:
     """Connect to ``url`` and bring its schema to the newest migration."""
-    engine = create_database_engine(url)
+    engine = create_database_engine(url, busy_timeout_s)
     if migrate:
         upgrade_schema(engine)
     return Database(engine, sessionmaker(engine, expire_on_commit=False))
 
 
-def create_database_engine(url: str) -> Engine:
+def create_database_engine(url: str, busy_timeout_s: float = 30.0) -> Engine:
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -62,15 +62,15 @@ def create_database_engine(url: str) -> Engine:
     except (SQLAlchemyError, ImportError, ValueError) as exc:
         raise ConfigError(f"Die Datenbank-URL (INTMK_DATABASE_URL) ist ungültig: {exc}") from exc
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", configure_sqlite)
+        event.listen(engine, "connect", partial(configure_sqlite, busy_timeout_ms=int(busy_timeout_s * 1000)))
     return engine
 
 
-def configure_sqlite(dbapi_connection, _record) -> None:
+def configure_sqlite(dbapi_connection, _record, *, busy_timeout_ms: int) -> None:
     """WAL for concurrent readers, a busy timeout instead of 'database is locked', real foreign keys."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 

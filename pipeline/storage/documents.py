@@ -89,3 +89,13 @@ def list_documents_of_conference(session: Session, conference_id: int) -> list[D
 def list_unassigned_documents(session: Session) -> list[DocumentRow]:
     query = select(DocumentRow).where(DocumentRow.conference_id.is_(None), DocumentRow.state == "processed")
     return list(session.scalars(query.order_by(DocumentRow.received)))
+
+
+def export_records(session: Session, version: str) -> list[ExtractionRecord]:
+    """Every stored record of this pipeline version, in the order the documents were stored."""
+    query = (
+        select(ExtractionRow.records)
+        .where(ExtractionRow.pipeline_version == version, ExtractionRow.status != "failure")
+        .order_by(ExtractionRow.created, ExtractionRow.sha256)
+    )
+    return [ExtractionRecord.model_validate(data) for rows in session.scalars(query) for data in rows]

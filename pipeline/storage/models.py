@@ -85,6 +85,10 @@ class DocumentRow(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     conference_id: Mapped[int | None] = mapped_column(ForeignKey("conferences.id"), index=True)
     assigned_by: Mapped[str | None] = mapped_column(String(16))
+    # Where the original lies now, as "<folder kind>:<path inside it>" (folders can be moved by setting).
+    location: Mapped[str | None] = mapped_column(Text)
+    # An attachment of an e-mail points to the e-mail it came in.
+    parent_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 class ExtractionRow(Base):
@@ -118,3 +122,23 @@ class BundesratProcedureRow(Base):
     dip_id: Mapped[str | None] = mapped_column(String(32))
     source: Mapped[str] = mapped_column(String(8))
     stored: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class ArrivalRow(Base):
+    """One file claimed from the inbox (RELIABILITY.md conservation: each accounted for exactly once).
+
+    ``outcome`` is ``queued`` until the store commit of its result; the same commit records where
+    the original goes, so a restart after a crash only has to finish the move.
+    """
+
+    __tablename__ = "arrivals"
+
+    claim_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    original_name: Mapped[str] = mapped_column(Text)
+    claimed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    outcome: Mapped[str] = mapped_column(String(16), default="queued", index=True)
+    location: Mapped[str | None] = mapped_column(Text)
+    reason_code: Mapped[str | None] = mapped_column(String(32))
+    reason: Mapped[str | None] = mapped_column(Text)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
