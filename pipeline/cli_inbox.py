@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import threading
 
@@ -13,11 +14,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from pipeline import report_inbox
 from pipeline.inbox.folders import prepare_folders
 from pipeline.inbox.outcome import DocumentOutcome
-from pipeline.inbox.runner import PassReport, count_pending, open_pass, report_progress, hold_pass_lock
+from pipeline.inbox.runner import PassReport, hold_pass_lock, open_pass, report_progress
 from pipeline.inbox.status import audit_folders, read_status
 from pipeline.settings import Settings
 from pipeline.storage import connect
-from schemas.errors import ExitCode, TransientError
+from schemas.errors import ExitCode, IntmkError, TransientError
 
 PROGRESS_FROM = 10  # a bar only for batches worth watching
 
@@ -107,10 +108,16 @@ def watch(settings: Settings, polling: bool | None, plain: bool) -> None:
     )
 
     def run_once() -> int:
-        report = run_inbox_pass(settings, wait=False) if plain else run_pass_with_prefect(settings, wait=False)
+        try:
+            report = run_inbox_pass(settings, wait=False) if plain else run_pass_with_prefect(settings, wait=False)
+        except IntmkError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a failed flow must not end the watch; files stay queued
+            logging.getLogger(__name__).exception("Durchlauf fehlgeschlagen")
+            raise TransientError(f"Durchlauf fehlgeschlagen: {exc}") from exc
         if report.outcomes:
             print_report(report)
-        return count_pending(settings)
+        return len(report.waiting)  # files still being written: look again soon
 
     click.echo(f"Beobachte {folders.inbox} (Strg+C beendet) …")
     stop = threading.Event()

@@ -9,10 +9,18 @@ task per small file would dominate the run time).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
+import httpx
 from prefect import flow, serve, task
 from prefect.cache_policies import NO_CACHE
+from prefect.schedules import Cron
+from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipeline.bundesrat_service import sync_register
@@ -32,10 +40,12 @@ from pipeline.report_rules import describe_upsert
 from pipeline.reminder_service import format_reminder, list_due_deadlines, write_reminder
 from pipeline.settings import Settings, get_settings
 from pipeline.storage import connect
+from schemas.errors import EnvironmentProblem
 
 INBOX_FLOW = "intmk-eingang"
 BUNDESRAT_FLOW = "intmk-bundesrat-abgleich"
 REMINDER_FLOW = "intmk-fristenerinnerung"
+BERLIN = "Europe/Berlin"
 
 
 @task(name="dokumente-verarbeiten", cache_policy=NO_CACHE)
@@ -91,11 +101,61 @@ def run_inbox_flow(settings: Settings, *, wait: bool = True) -> PassReport:
 
 
 def serve_deployments(settings: Settings) -> None:
-    """``intmk serve``: the three deployments with their schedules, until interrupted."""
+    """``intmk serve``: the three deployments with their schedules, until interrupted.
+
+    Schedules need a Prefect server with its scheduler (the ephemeral API has none): the one
+    ``PREFECT_API_URL`` names, or else a local ``prefect server start`` on 127.0.0.1, whose UI then
+    shows every run.
+    """
+    configured = get_current_settings().api.url
+    if configured:
+        _serve(settings)
+        return
+    with running_prefect_server(settings.prefect_port) as url, temporary_settings({PREFECT_API_URL: url}):
+        os.environ["PREFECT_API_URL"] = url  # for the flow-run processes the runner starts
+        print(f"Prefect-Oberfläche: {url.removesuffix('/api')}")
+        _serve(settings)
+
+
+@contextmanager
+def running_prefect_server(port: int, timeout_s: float = 120.0) -> Iterator[str]:
+    """A local Prefect server as a child process, stopped on exit."""
+    url = f"http://127.0.0.1:{port}/api"
+    command = [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)]
+    # The scheduler looks for due runs every 60 s by default; short inbox intervals need it sooner.
+    env = {**os.environ, "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "5"}
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    try:
+        wait_for_health(url, server, timeout_s)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def wait_for_health(url: str, server: subprocess.Popen, timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise EnvironmentProblem(f"Der Prefect-Server ist beim Start beendet worden (Exit-Code {server.returncode}); "
+                                     "ist der Port schon belegt (INTMK_PREFECT_PORT)?")
+        try:
+            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise EnvironmentProblem(f"Der Prefect-Server antwortet nicht innerhalb von {timeout_s:g} s.")
+
+
+def _serve(settings: Settings) -> None:
     inbox = inbox_flow.with_options(task_runner=ThreadPoolTaskRunner(max_workers=settings.workers))
     serve(
         inbox.to_deployment(name="eingang", interval=dt.timedelta(minutes=settings.inbox_interval_minutes)),
-        bundesrat_sync_flow.to_deployment(name="bundesrat-nachts", cron=settings.bundesrat_cron, timezone="Europe/Berlin"),
-        deadline_reminder_flow.to_deployment(name="fristen-taeglich", cron=settings.reminder_cron, timezone="Europe/Berlin"),
+        bundesrat_sync_flow.to_deployment(name="bundesrat-nachts", schedule=Cron(settings.bundesrat_cron, timezone=BERLIN)),
+        deadline_reminder_flow.to_deployment(name="fristen-taeglich", schedule=Cron(settings.reminder_cron, timezone=BERLIN)),
         print_starting_message=True,
     )

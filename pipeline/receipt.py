@@ -57,9 +57,18 @@ def is_sidecar(path: Path) -> bool:
     return path.name.lower().endswith((".pdf.toml", ".docx.toml", ".eml.toml"))
 
 
-def read_sidecar(document: Path) -> Sidecar | None:
+def find_sidecar(document: Path) -> Path | None:
+    """The sidecar beside ``document``, if there is one (a 255-byte name can have none)."""
     path = sidecar_path(document)
-    if not path.is_file():
+    try:
+        return path if path.is_file() else None
+    except OSError:  # e.g. the name would be too long
+        return None
+
+
+def read_sidecar(document: Path) -> Sidecar | None:
+    path = find_sidecar(document)
+    if path is None:
         return None
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))

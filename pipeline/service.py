@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 import os
-import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -15,7 +14,6 @@ from pathlib import Path
 
 from extractors.extract import extract_document
 from pipeline.isolation import ProcessLimits, run_isolated
-from pipeline.receipt import is_sidecar
 from pipeline.settings import Settings
 from schemas import ErrorInfo, ErrorRecord, ExtractionRecord
 from schemas.errors import EnvironmentProblem, ErrorCode, ExitCode, InputError, IntmkError
@@ -95,39 +93,6 @@ def _check_readable(path: Path) -> None:
             pass
     except OSError as exc:
         raise EnvironmentProblem(f"Datei nicht lesbar: {path} ({exc.strerror})", code=ErrorCode.FILE_ACCESS) from exc
-
-
-# Names a clerk's tools leave behind while writing or that are not documents (RELIABILITY.md rule 7).
-_IGNORED_SUFFIXES = (".part", ".tmp", ".crdownload", ".partial")
-_IGNORED_NAMES = {"thumbs.db", "desktop.ini"}
-
-
-def list_documents(folder: Path) -> list[Path]:
-    """Regular files in ``folder`` (not recursive), sorted, without temporary or hidden names.
-
-    Uses ``lstat``: symlinks, FIFOs and other special files are never opened.
-    """
-    if not folder.is_dir():
-        raise EnvironmentProblem(f"Eingangsordner nicht gefunden: {folder}", code=ErrorCode.FILE_ACCESS)
-    found = []
-    for entry in sorted(folder.iterdir()):
-        name = entry.name
-        if name.startswith((".", "~$")) or name.lower() in _IGNORED_NAMES or name.lower().endswith(_IGNORED_SUFFIXES):
-            continue
-        if is_sidecar(entry):  # a clerk's receipt data beside a document, read with it
-            continue
-        if stat.S_ISREG(entry.lstat().st_mode):
-            found.append(entry)
-    return found
-
-
-def write_jsonl(results: Iterable[FileResult], target: Path) -> Path:
-    """Write records and error objects as JSON Lines, atomically."""
-    lines = []
-    for result in results:
-        rows = result.records if result.ok else [result.to_error_record()]
-        lines.extend(row.model_dump_json() + "\n" for row in rows)
-    return write_bytes_atomically(target, "".join(lines).encode("utf-8"))
 
 
 def write_bytes_atomically(target: Path, data: bytes) -> Path:

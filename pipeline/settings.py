@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     inbox_interval_minutes: float = Field(default=5.0, gt=0, description="Eingang alle N Minuten")
     bundesrat_cron: str = Field(default="0 3 * * *", description="nächtlicher Abgleich mit DIP")
     reminder_cron: str = Field(default="0 7 * * 1-5", description="tägliche Fristenerinnerung")
+    prefect_port: int = Field(default=4200, ge=1, le=65535, description="Port des lokalen Prefect-Servers von intmk serve")
     reminder_days: int = Field(default=7, ge=1, description="Fristen der nächsten N Tage")
 
     default_body: str = Field(default="IntMK", description="Gremium, wenn ein Dokument keines nennt")

@@ -9,7 +9,7 @@ import pytest
 
 from extractors.fields.urgency import find_urgency_statement
 from pipeline.receipt import EmailFacts, Sidecar, is_sidecar, read_sidecar, resolve_receipt, sidecar_path
-from pipeline.service import list_documents
+from pipeline.inbox.claim import scan_inbox
 from schemas.errors import UsageProblem
 from tests.fixtures.sample import load_sample
 
@@ -76,7 +76,7 @@ def test_sidecar_is_read_beside_the_document_and_skipped_as_input(tmp_path):
     assert sidecar.received == dt.datetime(2027, 4, 8, 16, 30, tzinfo=dt.timezone(dt.timedelta(hours=2)))
     assert (sidecar.land, sidecar.conference) == ("RP", "IntMK 23")
     assert is_sidecar(sidecar_path(document))
-    assert list_documents(tmp_path) == [document]
+    assert scan_inbox(tmp_path, settle_seconds=0).ready == [document]
 
 
 def test_a_broken_sidecar_names_the_file(tmp_path):

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.inbox.folders import Folders
-from pipeline.receipt import is_sidecar, sidecar_path
+from pipeline.receipt import find_sidecar, is_sidecar
 from schemas.errors import EnvironmentProblem, ErrorCode
 
 # Names a clerk's tools leave behind while writing, or that are not documents.
@@ -127,7 +127,9 @@ def claim_file(path: Path, folders: Folders) -> Claim | None:
 
 
 def _move_sidecar(document: Path, folder: Path) -> None:
-    sidecar = sidecar_path(document)
+    sidecar = find_sidecar(document)
+    if sidecar is None:
+        return
     try:
         os.rename(sidecar, folder / sidecar.name)
     except FileNotFoundError:

@@ -108,3 +108,14 @@ def describe_os_error(exc: OSError, target: Path) -> EnvironmentProblem:
     }
     reason = reasons.get(exc.errno or 0, exc.strerror or str(exc))
     return EnvironmentProblem(f"Ablage in {target.parent} nicht möglich: {reason}.", code=ErrorCode.FILE_ACCESS)
+
+
+def remove_stale_temp_files(folders) -> int:
+    """Temporary files (``.tmp-*``) a killed run left behind; only ours, only under the pass lock."""
+    removed = 0
+    for root in (folders.out, folders.archive, folders.quarantine, folders.duplicates):
+        for path in root.rglob(".tmp-*"):
+            if path.is_file() and not path.is_symlink():
+                path.unlink(missing_ok=True)
+                removed += 1
+    return removed

@@ -29,7 +29,7 @@ from pipeline.inbox.claim import ATTACHMENTS, Claim
 from pipeline.inbox.folders import Folders
 from pipeline.inbox.outcome import DUPLICATE, PROCESSED, QUARANTINED, QUEUED, DocumentOutcome, document_logger
 from pipeline.inbox.reasons import describe_duplicate, describe_quarantine
-from pipeline.receipt import EmailFacts, Receipt, Sidecar, read_sidecar, resolve_receipt, sidecar_path
+from pipeline.receipt import EmailFacts, Receipt, Sidecar, find_sidecar, read_sidecar, resolve_receipt
 from pipeline.service import FileResult, extract_file
 from pipeline.settings import Settings
 from pipeline.storage import Database
@@ -262,8 +262,8 @@ def finish_committed(claim: Claim, ctx: PassContext, arrival: ArrivalRow) -> Doc
 
 
 def move_sidecar_along(document: Path, target: Path) -> None:
-    sidecar = sidecar_path(document)
-    if sidecar.exists():
+    sidecar = find_sidecar(document)
+    if sidecar is not None:
         moves.publish(sidecar, target.with_name(target.name + ".toml"))
 
 

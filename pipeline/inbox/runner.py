@@ -18,6 +18,7 @@ from typing import Protocol
 from pipeline.inbox.checking import CheckCache
 from pipeline.inbox.claim import Claim, claim_file, list_open_claims, scan_inbox, wait_until_settled
 from pipeline.inbox.folders import Folders, prepare_folders
+from pipeline.inbox.moves import remove_stale_temp_files
 from pipeline.inbox.outcome import DocumentOutcome
 from pipeline.inbox.process import PassContext, process_claim
 from pipeline.service import write_bytes_atomically
@@ -78,6 +79,7 @@ def hold_pass_lock(folders: Folders) -> Iterator[None]:
 def collect_claims(ctx: PassContext, *, wait: bool) -> tuple[list[Claim], PassReport]:
     """Claims left by an interrupted run first (reconciliation), then every settled inbox file."""
     settings, report = ctx.settings, PassReport()
+    remove_stale_temp_files(ctx.folders)
     claims = list_open_claims(ctx.folders)
     if wait:
         scan = wait_until_settled(ctx.folders.inbox, settings.settle_seconds, settings.settle_wait_seconds)
@@ -144,11 +146,3 @@ def report_progress(hook: ProgressHook) -> Iterator[None]:
         yield
     finally:
         _progress.remove(hook)
-
-
-def count_pending(settings: Settings) -> int:
-    """Files a pass would pick up or wait for now (used by ``intmk watch`` to decide on a rerun)."""
-    folders = prepare_folders(settings)
-    scan = scan_inbox(folders.inbox, settings.settle_seconds)
-    return len(scan.ready) + len(scan.waiting) + len(list_open_claims(folders))
-
