@@ -32,6 +32,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -95,7 +96,71 @@ def settings_for(home: Path, batch_size: int):
     return settings
 
 
+# ----------------------------------------------------------------------------- CPU of the process tree
+
+CPU_PARTS = ("main", "parsers", "api")  # this process; fork server and parser children; Prefect API server
+TICK_S = 1 / os.sysconf("SC_CLK_TCK")
+
+
+def read_processes() -> dict[int, tuple[int, float, float]]:
+    """pid -> (parent pid, own CPU s, CPU s of reaped children) from /proc (Linux)."""
+    processes = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = Path(entry.path, "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        ticks = [int(value) for value in fields[11:15]]  # utime stime cutime cstime
+        processes[int(entry.name)] = (int(fields[1]), (ticks[0] + ticks[1]) * TICK_S, (ticks[2] + ticks[3]) * TICK_S)
+    return processes
+
+
+def read_tree_cpu() -> dict[str, float]:
+    """CPU seconds so far of this process and of its descendants, by part.
+
+    A parser child's CPU counts in the fork server's once it is reaped, so nothing is lost or doubled.
+    """
+    processes, me = read_processes(), os.getpid()
+    cpu = dict.fromkeys(CPU_PARTS, 0.0)
+    cpu["main"] = processes.get(me, (0, 0.0, 0.0))[1]
+    for pid, (_, own, reaped) in processes.items():
+        top = top_child(pid, me, processes)
+        if top is None:
+            continue
+        part = "api" if b"prefect.server" in read_cmdline(top) else "parsers"
+        cpu[part] += own + reaped
+    return cpu
+
+
+def top_child(pid: int, me: int, processes: dict[int, tuple[int, float, float]]) -> int | None:
+    """The child of ``me`` that ``pid`` descends from (None if it does not)."""
+    while pid in processes and processes[pid][0] not in (me, 0, 1):
+        pid = processes[pid][0]
+    return pid if pid in processes and processes[pid][0] == me else None
+
+
+def read_cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
 # ----------------------------------------------------------------------------- one pass
+
+
+@dataclass(frozen=True)
+class Pass:
+    """One timed pass: wall seconds and CPU seconds of the process tree by part."""
+
+    wall: float
+    cpu: dict[str, float]
+
+    @property
+    def cpu_total(self) -> float:
+        return sum(self.cpu.values())
 
 
 def run_plain(settings) -> object:
@@ -113,16 +178,18 @@ def run_flow(settings) -> object:
 VARIANTS: dict[str, Callable] = {"plain": run_plain, "flow": run_flow}
 
 
-def time_pass(variant: str, scratch: Path, documents: list[Path], batch_size: int) -> float:
-    """Wall time of one pass over a fresh home; fails unless every document was processed."""
+def time_pass(variant: str, scratch: Path, documents: list[Path], batch_size: int) -> Pass:
+    """One pass over a fresh home; fails unless every document was processed."""
     home = fill_home(scratch, variant, documents)
     settings = settings_for(home, batch_size)
+    cpu_before = read_tree_cpu()
     started = time.perf_counter()
     report = VARIANTS[variant](settings)
-    elapsed = time.perf_counter() - started
+    wall = time.perf_counter() - started
+    cpu_after = read_tree_cpu()
     check_report(variant, report, len(documents))
     shutil.rmtree(home, ignore_errors=True)
-    return elapsed
+    return Pass(wall, {part: cpu_after[part] - cpu_before[part] for part in CPU_PARTS})
 
 
 def check_report(variant: str, report, expected: int) -> None:
@@ -136,28 +203,40 @@ def check_report(variant: str, report, expected: int) -> None:
 
 
 def warm_up(scratch: Path, documents: list[Path], batch_size: int) -> dict[str, float]:
-    """One-time costs per process, measured once and kept out of the rounds."""
+    """One-time costs per process, measured once and kept out of the rounds (wall seconds)."""
     small = documents[:WARMUP_DOCUMENTS]
-    costs = {"plain_first": time_pass("plain", scratch, small, batch_size)}  # fork server + imports
-    costs["plain_small"] = time_pass("plain", scratch, small, batch_size)
-    costs["flow_first"] = time_pass("flow", scratch, small, batch_size)  # ephemeral Prefect API + imports
-    costs["flow_small"] = time_pass("flow", scratch, small, batch_size)
-    for variant in ("plain", "flow"):
+    costs = {"plain_first": time_pass("plain", scratch, small, batch_size).wall}  # fork server + imports
+    costs["plain_small"] = time_pass("plain", scratch, small, batch_size).wall
+    costs["flow_first"] = time_pass("flow", scratch, small, batch_size).wall  # ephemeral Prefect API + imports
+    costs["flow_small"] = time_pass("flow", scratch, small, batch_size).wall
+    for variant in VARIANTS:
         costs[f"{variant}_empty"] = statistics.median(
-            time_pass(variant, scratch, [], batch_size) for _ in range(EMPTY_RUNS))
+            time_pass(variant, scratch, [], batch_size).wall for _ in range(EMPTY_RUNS))
     return costs
 
 
-def measure_rounds(scratch: Path, documents: list[Path], batch_size: int, rounds: int) -> dict[str, list[float]]:
+def measure_rounds(scratch: Path, documents: list[Path], batch_size: int, rounds: int) -> dict[str, list[Pass]]:
     """Plain and flow interleaved, alternating which goes first (ABBA), so drift hits both alike."""
-    times: dict[str, list[float]] = {"plain": [], "flow": []}
+    passes: dict[str, list[Pass]] = {variant: [] for variant in VARIANTS}
     for index in range(rounds):
         order = ("plain", "flow") if index % 2 == 0 else ("flow", "plain")
         for variant in order:
-            print(f"batch size {batch_size}, round {index + 1}/{rounds}: {variant} …",
-                  file=sys.stderr, flush=True)
-            times[variant].append(time_pass(variant, scratch, documents, batch_size))
-    return times
+            print(f"batch size {batch_size}, round {index + 1}/{rounds}: {variant} …", file=sys.stderr, flush=True)
+            passes[variant].append(time_pass(variant, scratch, documents, batch_size))
+    return passes
+
+
+def summarize(passes: dict[str, list[Pass]]) -> dict[str, float]:
+    """Medians and Prefect's share: of the medians (the verdict) and the median of the round pairs."""
+    plain, flow = passes["plain"], passes["flow"]
+    wall = {variant: statistics.median(p.wall for p in passes[variant]) for variant in VARIANTS}
+    cpu = {variant: statistics.median(p.cpu_total for p in passes[variant]) for variant in VARIANTS}
+    return {
+        "plain": wall["plain"], "flow": wall["flow"], "plain_cpu": cpu["plain"], "flow_cpu": cpu["flow"],
+        "overhead": (wall["flow"] - wall["plain"]) / wall["flow"],
+        "paired": statistics.median((f.wall - p.wall) / f.wall for p, f in zip(plain, flow)),
+        "cpu_overhead": (cpu["flow"] - cpu["plain"]) / cpu["flow"],
+    }
 
 
 def count_tasks(documents: int, batch_size: int) -> int:
@@ -171,33 +250,49 @@ def count_tasks(documents: int, batch_size: int) -> int:
 
 
 def print_warm_up(costs: dict[str, float]) -> None:
-    print(f"\nOne-time and fixed costs (not in the rounds; {WARMUP_DOCUMENTS} documents, then an empty inbox):")
-    print(f"  first plain pass  {costs['plain_first']:6.2f} s, next {costs['plain_small']:5.2f} s "
-          f"-> fork server and imports ~{costs['plain_first'] - costs['plain_small']:.2f} s")
-    print(f"  first flow run    {costs['flow_first']:6.2f} s, next {costs['flow_small']:5.2f} s "
-          f"-> ephemeral Prefect API start ~{costs['flow_first'] - costs['flow_small']:.2f} s (once per process)")
-    print(f"  empty inbox       plain {costs['plain_empty']:.2f} s, flow {costs['flow_empty']:.2f} s "
-          f"-> fixed cost of a flow run ~{costs['flow_empty'] - costs['plain_empty']:.2f} s (median of {EMPTY_RUNS})")
+    print(f"\nOne-time and fixed costs, wall s (not in the rounds; {WARMUP_DOCUMENTS} documents, then an empty inbox):")
+    print(f"  first plain pass  {costs['plain_first']:6.2f}, next {costs['plain_small']:5.2f} "
+          f"-> fork server and imports ~{costs['plain_first'] - costs['plain_small']:.2f} (once per process)")
+    print(f"  first flow run    {costs['flow_first']:6.2f}, next {costs['flow_small']:5.2f} "
+          f"-> ephemeral Prefect API start ~{costs['flow_first'] - costs['flow_small']:.2f} (once per process)")
+    print(f"  empty inbox       plain {costs['plain_empty']:.2f}, flow {costs['flow_empty']:.2f} "
+          f"-> fixed cost of a flow run ~{costs['flow_empty'] - costs['plain_empty']:.2f} (median of {EMPTY_RUNS})")
 
 
-def print_table(documents: int, results: dict[int, dict[str, list[float]]]) -> None:
+def print_table(documents: int, results: dict[int, dict[str, list[Pass]]]) -> None:
     rounds = len(next(iter(results.values()))["plain"])
-    print(f"\n{'batch':>5} {'tasks':>5} {'variant':<7} {'rounds (wall s)':<{8 * rounds}} {'median s':>8} "
-          f"{'docs/s':>7} {'overhead':>9} {'verdict':>8}")
-    for batch_size, times in results.items():
-        plain, flow = statistics.median(times["plain"]), statistics.median(times["flow"])
-        overhead = (flow - plain) / flow
-        verdict = "met" if overhead < TARGET else "MISSED"
-        for variant, median in (("plain", plain), ("flow", flow)):
-            rounds_text = " ".join(f"{t:7.2f}" for t in times[variant])
-            last = f"{overhead:>8.1%} {verdict:>8}" if variant == "flow" else ""
-            print(f"{batch_size:>5} {count_tasks(documents, batch_size):>5} {variant:<7} {rounds_text:<{8 * rounds}} "
-                  f"{median:>8.2f} {documents / median:>7.1f} {last}")
+    width = 8 * rounds
+    print(f"\n{'batch':>5} {'tasks':>5} {'variant':<7} {'rounds, wall s':<{width}} {'median s':>8} {'docs/s':>7} "
+          f"{'CPU s':>6} {'overhead':>9} {'paired':>7} {'CPU':>6} {'verdict':>7}")
+    for batch_size, passes in results.items():
+        summary = summarize(passes)
+        verdict = "met" if summary["overhead"] < TARGET else "MISSED"
+        for variant in VARIANTS:
+            walls = " ".join(f"{p.wall:7.2f}" for p in passes[variant])
+            shares = ""
+            if variant == "flow":
+                shares = (f" {summary['overhead']:>8.1%} {summary['paired']:>7.1%} {summary['cpu_overhead']:>6.1%} "
+                          f"{verdict:>7}")
+            print(f"{batch_size:>5} {count_tasks(documents, batch_size):>5} {variant:<7} {walls:<{width}} "
+                  f"{summary[variant]:>8.2f} {documents / summary[variant]:>7.1f} {summary[variant + '_cpu']:>6.1f}"
+                  f"{shares}")
     print(f"\noverhead: (median flow - median plain) / median flow, Prefect's share of the wall time "
-          f"(target < {TARGET:.0%}).")
+          f"(target < {TARGET:.0%}; the verdict).")
+    print("paired: the same share per round (flow and plain run back to back), median over the rounds.")
+    print("CPU: the same share of the CPU seconds of the whole process tree (this process, parser")
+    print("     children, Prefect API server), less sensitive to other load on a shared machine.")
     print("tasks: Prefect task runs per flow run (batches; at least one per worker).")
     print("Rounds alternate which variant goes first; each pass runs on a fresh home and store.")
-    print("The ephemeral API start (first flow run of the process) is excluded: see above.")
+
+
+def print_cpu_parts(results: dict[int, dict[str, list[Pass]]]) -> None:
+    print("\nWhere the CPU goes, median CPU s per pass (main: this process; parsers: fork server and its")
+    print("children; api: the ephemeral Prefect API server):")
+    print(f"{'batch':>5} {'variant':<7} " + " ".join(f"{part:>8}" for part in CPU_PARTS))
+    for batch_size, passes in results.items():
+        for variant in VARIANTS:
+            parts = [statistics.median(p.cpu[part] for p in passes[variant]) for part in CPU_PARTS]
+            print(f"{batch_size:>5} {variant:<7} " + " ".join(f"{value:>8.2f}" for value in parts))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -221,9 +316,11 @@ def main(argv: list[str] | None = None) -> None:
         costs = warm_up(scratch, documents, batch_sizes[0])
         results = {size: measure_rounds(scratch, documents, size, args.rounds) for size in batch_sizes}
         api = os.environ.get("PREFECT_API_URL") or "ephemeral (local, started by this process)"
-        print(f"\n{args.documents} documents, {args.rounds} rounds, workers {get_settings().workers}, Prefect API: {api}")
+        print(f"\n{args.documents} documents, {args.rounds} rounds, workers {get_settings().workers}, "
+              f"{os.cpu_count()} cores, Prefect API: {api}")
         print_warm_up(costs)
         print_table(args.documents, results)
+        print_cpu_parts(results)
 
 
 if __name__ == "__main__":

@@ -85,6 +85,7 @@ def print_report(report: PassReport) -> None:
 @click.pass_obj
 def run(settings: Settings) -> None:
     """Ein Durchlauf über den Eingang (Prefect-Flow): übernehmen, lesen, prüfen, speichern, archivieren."""
+    prepare_folders(settings)  # a bad folder layout stops here, before Prefect starts
     report = run_pass_with_prefect(settings, wait=True)
     print_report(report)
     sys.exit(int(report.exit_code))

@@ -72,20 +72,3 @@ def test_bad_setting_is_a_usage_error_not_a_traceback(tmp_path):
     )
     assert env_result.returncode == ExitCode.USAGE
     assert "INTMK_" in env_result.stderr and "Traceback" not in env_result.stderr
-
-
-@pytest.mark.slow
-def test_run_reads_the_inbox_in_a_prefect_flow_and_writes_jsonl(tmp_path, good_and_bad):
-    good, bad, _ = good_and_bad
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    (inbox / good.name).write_bytes(good.read_bytes())
-    (inbox / bad.name).write_bytes(bad.read_bytes())
-    (inbox / "halb-fertig.pdf.part").write_bytes(b"%PDF-")
-    (inbox / ".versteckt.pdf").write_bytes(b"%PDF-")
-    result = run_intmk("run", home=tmp_path)
-    assert result.returncode == ExitCode.INPUT_FILE, result.stderr
-    rows = [json.loads(line) for line in (tmp_path / "out" / "records.jsonl").read_text().splitlines()]
-    assert sorted(r.get("top") or r["error"]["code"] for r in rows) == ["2.12", "damaged_file"]
-    assert "Zusammenfassung: 2 Datei(en), 1 gelesen" in result.stdout
-    assert (inbox / good.name).read_bytes() == good.read_bytes()  # originals are never altered

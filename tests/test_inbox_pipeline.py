@@ -20,7 +20,7 @@ import pipeline.service as service
 from pipeline.inbox import moves
 from pipeline.inbox.runner import run_inbox_pass
 from pipeline.storage import open_database
-from pipeline.storage.models import DocumentRow
+from pipeline.storage.models import DocumentRow, ExtractionRow
 from schemas.errors import ExitCode
 from tests.fixtures import misbehaving
 from tests.fixtures.inbox import assert_conservation, make_settings, motion_bytes, new_drops
@@ -289,3 +289,60 @@ def test_a_hung_parser_is_killed_and_quarantined(tmp_path, motions, monkeypatch)
     outcomes = {o.name: (o.outcome, o.reason_code) for o in report.outcomes}
     assert outcomes == {"haengt.pdf": ("quarantined", "timeout"), "gut.pdf": ("processed", None)}
     assert assert_conservation(settings, drops) == {"processed": 1, "quarantined": 1}
+
+
+def test_an_upgrade_reads_again_without_duplicating_documents(home, motions, monkeypatch):
+    from pipeline.inbox import reprocess
+    from pipeline.inbox.runner import open_pass
+
+    drops = new_drops(home)
+    drops.drop("a.pdf", motions[0])
+    run_inbox_pass(home)
+    ctx = open_pass(home)
+    assert reprocess.list_outdated(ctx) == []
+    monkeypatch.setattr(reprocess, "PIPELINE_VERSION", "99.0-test")
+    [sha256] = reprocess.list_outdated(ctx)
+    outcome = reprocess.reprocess_document(ctx, sha256[:8])
+    assert (outcome.outcome, outcome.records) == ("processed", 1)
+    with ctx.db.session() as session:
+        versions = sorted(session.scalars(select(ExtractionRow.pipeline_version).where(ExtractionRow.sha256 == sha256)))
+    assert len(versions) == 2 and "99.0-test" in versions
+    assert len(stored(home)) == 1
+    assert assert_conservation(home, drops) == {"processed": 1}
+
+
+def test_status_counts_every_state(home, motions):
+    from pipeline.inbox.folders import resolve_folders
+    from pipeline.inbox.status import read_status
+
+    drops = new_drops(home)
+    drops.drop("a.pdf", motions[0])
+    drops.drop("a-kopie.pdf", motions[0])
+    drops.drop("kaputt.pdf", b"%PDF-")
+    run_inbox_pass(home)
+    drops.drop("neu.pdf", motions[1])
+    db = open_database(home.resolved_database_url)
+    status = read_status(db, resolve_folders(home), home.settle_seconds)
+    db.dispose()
+    counts = status.as_json()
+    assert {k: counts[k] for k in ("processed", "quarantined", "duplicates", "queued")} == {
+        "processed": 1, "quarantined": 1, "duplicates": 1, "queued": 1}
+    assert [w.name for w in status.waiting] == ["neu.pdf"]
+
+
+@pytest.mark.parametrize("overrides, problem", [
+    ({"archive_dir": "{home}/inbox/archiv"}, "überschneiden sich"),
+    ({"out_dir": "{home}/inbox"}, "überschneiden sich"),
+    ({"inbox_dir": "{repo}/pipeline/eingang"}, "Programmcode"),
+])
+def test_folders_must_be_disjoint_and_outside_the_code(tmp_path, overrides, problem):
+    from pathlib import Path
+
+    from pipeline.inbox.folders import prepare_folders
+    from schemas.errors import ConfigError
+
+    repo = Path(__file__).resolve().parents[1]
+    values = {k: v.format(home=tmp_path / "home", repo=repo) for k, v in overrides.items()}
+    with pytest.raises(ConfigError, match=problem):
+        prepare_folders(make_settings(tmp_path / "home", **values))
+    assert not (repo / "pipeline" / "eingang").exists()
