@@ -21,23 +21,26 @@ $(STAMP): pyproject.toml scripts/install-system-deps.sh
 system-deps:
 	bash scripts/install-system-deps.sh
 
-# Builds the example inbox from the real sample text, then runs the main job on it.
-# Exit code 3 means "some file was rejected": the demo inbox holds one bad file on purpose.
+# Builds the example inbox from the real sample text, enters the example conferences, then runs
+# the main job (one Prefect flow over the inbox: claim, read, check, store, archive).
+# Exit code 3 means "some file was quarantined": the demo inbox holds one bad file on purpose.
 demo: $(STAMP)
 	rm -rf $(DEMO)
 	$(BIN)/python examples/build_inbox.py $(DEMO)/inbox
-	INTMK_HOME=$(DEMO) $(BIN)/intmk run; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 3 ]
-	@echo "Datensätze: $(DEMO)/out/records.jsonl"
 	INTMK_HOME=$(DEMO) $(BIN)/intmk conference import examples/conferences.toml
+	INTMK_HOME=$(DEMO) INTMK_SETTLE_SECONDS=0 $(BIN)/intmk run; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 3 ]
+	INTMK_HOME=$(DEMO) $(BIN)/intmk status --pruefen
 	INTMK_HOME=$(DEMO) $(BIN)/intmk calendar IntMK 23 --ics $(DEMO)/out/IntMK-23-fristen.ics
-	INTMK_HOME=$(DEMO) $(BIN)/intmk motion add --received 2017-02-01T10:00 $(DEMO)/inbox/*; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 3 ]
 	INTMK_HOME=$(DEMO) $(BIN)/intmk check IntMK 13
+	INTMK_HOME=$(DEMO) $(BIN)/intmk check IntMK 23
+	@echo "Datensätze: $(DEMO)/out/records.jsonl · Archiv: $(DEMO)/archive · Quarantäne: $(DEMO)/quarantine"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/extract.py
+	$(BIN)/python benchmarks/inbox.py
 
 clean:
 	rm -rf $(VENV) var build *.egg-info .pytest_cache .hypothesis

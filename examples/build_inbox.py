@@ -1,25 +1,58 @@
 """Build the example inbox for `make demo` from the real sample text (../shared/samples).
 
-Writes the golden layouts (PDF) plus one DOCX motion and one deliberately unreadable file, so the
-demo shows both records and a classified rejection. Run: python examples/build_inbox.py DIR
+Writes the golden layouts (PDF) plus one DOCX motion, one deliberately unreadable file, a sidecar
+per document giving the receipt time by hand, and two e-mails from Rheinland-Pfalz whose attached
+motions for the 23rd IntMK arrive before and after the motion deadline (Regularien 4.3).
+Run: python examples/build_inbox.py DIR
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
+from email.message import EmailMessage
+from email.utils import format_datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.fixtures.layouts import DOCX_LAYOUTS, PDF_LAYOUTS  # noqa: E402
+from tests.fixtures.motions import write_motion  # noqa: E402
+
+BERLIN_SUMMER = dt.timezone(dt.timedelta(hours=2))
+SIDECAR = 'received = 2017-02-01T10:00:00+01:00\nsender = "Posteingang Geschäftsstelle"\n'
 
 
 def build_inbox(folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = [build(folder).path for build in (*PDF_LAYOUTS.values(), *DOCX_LAYOUTS.values())]
+    for path in paths:
+        path.with_name(path.name + ".toml").write_text(SIDECAR, encoding="utf-8")
     broken = folder / "abgebrochene-uebertragung.pdf"
     broken.write_bytes(paths[0].read_bytes()[:600])
-    return [*paths, broken]
+    mails = [
+        write_mail(folder, "mail-rp-fristgerecht.eml", dt.datetime(2027, 4, 8, 16, 30, tzinfo=BERLIN_SUMMER), 1),
+        write_mail(folder, "mail-rp-verspaetet.eml", dt.datetime(2027, 4, 9, 8, 15, tzinfo=BERLIN_SUMMER), 2),
+    ]
+    return [*paths, broken, *mails]
+
+
+def write_mail(folder: Path, name: str, sent: dt.datetime, number: int) -> Path:
+    """An e-mail from a Land's ministry with one motion for the 23rd IntMK attached."""
+    scratch = folder / f".entwurf-{number}"
+    motion = write_motion(scratch, f"beschlussvorschlag-rp-{number}.pdf", reasoning=[f"Antrag Nummer {number} aus Rheinland-Pfalz."])
+    message = EmailMessage()
+    message["From"] = "Ministerium für Familie, Frauen, Kultur und Integration RP <integration@mffki.rlp.de>"
+    message["To"] = "geschaeftsstelle@intmk.example"
+    message["Subject"] = "Beschlussvorschlag zur 23. IntMK"
+    message["Date"] = format_datetime(sent)
+    message.set_content("Sehr geehrte Damen und Herren,\nanbei unser Beschlussvorschlag.\n")
+    message.add_attachment(motion.read_bytes(), maintype="application", subtype="pdf", filename=motion.name)
+    motion.unlink()
+    scratch.rmdir()
+    target = folder / name
+    target.write_bytes(message.as_bytes())
+    return target
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ from pipeline.storage import open_database
 from pipeline.storage.models import ArrivalRow, DocumentRow, ExtractionRow
 from pipeline.version import PIPELINE_VERSION
 from schemas import ExtractionRecord
-from tests.fixtures.crash_runner import CHILD_PIDS, CRASH_POINT, READY
+from tests.fixtures.crash_runner import CRASH_POINT, READY
 from tests.fixtures.inbox import Drops, assert_conservation, make_settings, motion_bytes, new_drops
 
 pytestmark = pytest.mark.timeout(240)
@@ -347,6 +347,7 @@ def kill_after(home: Path, delay_s: float) -> int | None:
             proc.wait()
 
 
+@pytest.mark.slow  # four runs of the pipeline: about 15 s on an idle machine, 28 s under load
 def test_random_kills_then_a_full_pass_keep_every_file_once(settings, drops, motions):
     rng = random.Random(20270408)
     for index in range(17):

@@ -126,6 +126,12 @@ def claim_file(path: Path, folders: Folders) -> Claim | None:
     return Claim(claim_id, folder, path.name)
 
 
+def adopt_sidecar(claim: Claim, inbox: Path) -> None:
+    """A run killed between claiming a file and moving its sidecar left the sidecar in the inbox."""
+    if claim.name:
+        _move_sidecar(inbox / claim.name, claim.folder)
+
+
 def _move_sidecar(document: Path, folder: Path) -> None:
     sidecar = find_sidecar(document)
     if sidecar is None:

@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Protocol
 
 from pipeline.inbox.checking import CheckCache
-from pipeline.inbox.claim import Claim, claim_file, list_open_claims, scan_inbox, wait_until_settled
+from pipeline.inbox.claim import Claim, adopt_sidecar, claim_file, list_open_claims, scan_inbox, wait_until_settled
 from pipeline.inbox.folders import Folders, prepare_folders
 from pipeline.inbox.moves import remove_stale_temp_files
 from pipeline.inbox.outcome import DocumentOutcome
@@ -81,6 +81,8 @@ def collect_claims(ctx: PassContext, *, wait: bool) -> tuple[list[Claim], PassRe
     settings, report = ctx.settings, PassReport()
     remove_stale_temp_files(ctx.folders)
     claims = list_open_claims(ctx.folders)
+    for claim in claims:
+        adopt_sidecar(claim, ctx.folders.inbox)
     if wait:
         scan = wait_until_settled(ctx.folders.inbox, settings.settle_seconds, settings.settle_wait_seconds)
     else:
