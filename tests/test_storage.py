@@ -132,3 +132,15 @@ def test_bundesrat_register_upsert_counts_changes(db):
     assert (counts.added, counts.updated, counts.unchanged) == (0, 1, 1)
     with db.session() as session:
         assert [p.status for p in list_procedures(session)] == ["Zustimmung", None]
+
+
+def test_migrations_build_exactly_the_tables_of_the_models(db):
+    """Alembic's autogenerate finds nothing to add or change after ``upgrade head``."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from pipeline.storage.models import Base
+
+    with db.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert [d for d in differences if d[0] != "remove_table" or d[1].name != "alembic_version"] == []
