@@ -90,10 +90,13 @@ class Incoming:
 
 def process_claim(claim: Claim, ctx: PassContext) -> DocumentOutcome | None:
     """Take one claim to its end; a bad file never raises, a kept one says why."""
-    if not claim.name:
-        finish_claim_folder(claim)
-        return None
     try:
+        if not claim.name:  # the original left the claim folder before a crash
+            claim = recover_moved_original(claim, ctx)
+            if claim is None:
+                return None
+            if not claim.path.exists():
+                return finish_committed(claim, ctx, load_arrival(ctx, claim.claim_id))
         return _process_claim(claim, ctx)
     except IntmkError as exc:
         return keep_queued(claim, ctx, exc)
@@ -248,6 +251,41 @@ def store_with_retry(ctx: PassContext, work: Callable):
             raise TransientError(f"Gleichzeitige Speicherung: {exc.orig}") from exc
 
     return attempt()
+
+
+def load_arrival(ctx: PassContext, claim_id: str) -> ArrivalRow | None:
+    with ctx.db.session() as session:
+        return session.get(ArrivalRow, claim_id)
+
+
+def recover_moved_original(claim: Claim, ctx: PassContext) -> Claim | None:
+    """A claim folder without its original: a crash came after publishing.
+
+    If the store holds the outcome, only the clean-up is left. If not, the original is taken back
+    from where it was published and read again, so it is stored exactly once.
+    """
+    arrival = load_arrival(ctx, claim.claim_id)
+    if arrival is None or arrival.sha256 is None:
+        finish_claim_folder(claim)  # the crash came before the rename: nothing was claimed
+        return None
+    claim = Claim(claim.claim_id, claim.folder, arrival.original_name)
+    if arrival.outcome != QUEUED:
+        return claim
+    for candidate in published_candidates(ctx, claim, arrival.sha256):
+        if candidate.is_file():
+            moves.take_back(candidate, claim.path)
+            return claim
+    document_logger(__name__, arrival.sha256).error("Original von %s nicht gefunden", claim.name)
+    return None
+
+
+def published_candidates(ctx: PassContext, claim: Claim, sha256: str) -> list[Path]:
+    """Where ``publish_and_store`` may have moved the original before the crash."""
+    return [
+        moves.archive_path(ctx.folders.archive, sha256, claim.name),
+        moves.quarantine_path(ctx.folders.quarantine, sha256, claim.name),
+        moves.duplicate_path(ctx.folders.duplicates, claim.claim_id, claim.name),
+    ]
 
 
 def finish_committed(claim: Claim, ctx: PassContext, arrival: ArrivalRow) -> DocumentOutcome:

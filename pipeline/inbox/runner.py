@@ -24,7 +24,7 @@ from pipeline.inbox.process import PassContext, process_claim
 from pipeline.service import write_bytes_atomically
 from pipeline.settings import Settings
 from pipeline.storage import Database, open_database
-from pipeline.storage.documents import export_records
+from pipeline.storage.documents import export_records, latest_extraction_time
 from pipeline.version import PIPELINE_VERSION
 from schemas.errors import ExitCode
 
@@ -117,8 +117,12 @@ def process_batch(claims: Sequence[Claim], ctx: PassContext) -> list[DocumentOut
 
 
 def finish_pass(ctx: PassContext, report: PassReport) -> PassReport:
-    """Export the stored records when anything new was stored."""
-    if any(o.outcome == "processed" for o in report.outcomes):
+    """Export the stored records when anything new was stored or the export is missing or older."""
+    target = ctx.folders.out / "records.jsonl"
+    with ctx.db.session() as session:
+        newest = latest_extraction_time(session)
+    exported = dt.datetime.fromtimestamp(target.stat().st_mtime, dt.UTC) if target.exists() else None
+    if any(o.outcome == "processed" for o in report.outcomes) or (newest and (exported is None or exported < newest)):
         export_stored_records(ctx)
     return report
 

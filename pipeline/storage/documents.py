@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pipeline.receipt import Receipt
@@ -99,3 +99,7 @@ def export_records(session: Session, version: str) -> list[ExtractionRecord]:
         .order_by(ExtractionRow.created, ExtractionRow.sha256)
     )
     return [ExtractionRecord.model_validate(data) for rows in session.scalars(query) for data in rows]
+
+
+def latest_extraction_time(session: Session) -> dt.datetime | None:
+    return session.scalar(select(func.max(ExtractionRow.created)))
