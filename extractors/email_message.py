@@ -24,6 +24,7 @@ from typing import Literal
 
 from extractors.docx_safety import OLE2_MAGIC, sniff_container
 from extractors.limits import ExtractionLimits
+from extractors.sniff import describe_head
 from schemas.errors import EnvironmentProblem, ErrorCode, InputError
 
 AttachmentFormat = Literal["pdf", "docx"]
@@ -49,14 +50,6 @@ _ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EO
 _UNSAFE_NAME_CHARS = re.compile(r'[<>:"|?*]')
 _WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)$", re.IGNORECASE)
 _EXTENSIONS: dict[str, str] = {"pdf": ".pdf", "docx": ".docx"}
-_KNOWN_OTHER = (
-    (b"\x89PNG\r\n\x1a\n", "ein PNG-Bild"),
-    (b"\xff\xd8\xff", "ein JPEG-Bild"),
-    (b"GIF8", "ein GIF-Bild"),
-    (b"II*\x00", "ein TIFF-Bild"),
-    (b"MM\x00*", "ein TIFF-Bild"),
-    (b"{\\rtf", "ein RTF-Dokument"),
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,19 +313,7 @@ def _describe(data: bytes) -> str:
         return "ein altes Word-Dokument (.doc) – bitte als .docx oder PDF anfordern"
     if data.startswith(b"PK"):
         return "ein ZIP-Archiv"
-    for magic, label in _KNOWN_OTHER:
-        if data.startswith(magic):
-            return label
-    lowered = data[:1024].lstrip().lower()
-    if lowered.startswith((b"<!doctype html", b"<html")):
-        return "eine HTML-Seite"
-    if lowered.startswith(b"<?xml"):
-        return "eine XML-Datei"
-    try:
-        data[:4096].decode("utf-8")
-    except UnicodeDecodeError:
-        return "unbekannte Binärdaten"
-    return "reiner Text"
+    return describe_head(data[:1024])
 
 
 def _add_attachment(walk: _Walk, name: str | None, data: bytes, kind: AttachmentFormat) -> None:

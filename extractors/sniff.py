@@ -35,7 +35,7 @@ def sniff_format(path: Path) -> Format:
     if head.startswith(b"PK\x03\x04"):
         return _sniff_zip(path)
     raise InputError(
-        f"Die Datei ist weder PDF noch Word-Dokument (erkannt: {_describe(head)}).",
+        f"Die Datei ist weder PDF noch Word-Dokument (erkannt: {describe_head(head)}).",
         code=ErrorCode.UNSUPPORTED_FORMAT,
     )
 
@@ -54,7 +54,8 @@ def _sniff_zip(path: Path) -> Format:
     raise InputError("ZIP-Archiv statt PDF oder Word-Dokument.", code=ErrorCode.UNSUPPORTED_FORMAT)
 
 
-def _describe(head: bytes) -> str:
+def describe_head(head: bytes) -> str:
+    """What the first bytes of a file that is neither PDF nor Word are, in words for the clerk."""
     for magic, label in _KNOWN_OTHER:
         if head.startswith(magic):
             return label

@@ -73,14 +73,16 @@ def extract_files(paths: Iterable[Path], settings: Settings, *, isolate: bool = 
         yield extract_file(path, settings, isolate=isolate)
 
 
-def combine_exit_codes(results: Iterable[FileResult]) -> ExitCode:
+SEVERITY = [ExitCode.OK, ExitCode.INPUT_FILE, ExitCode.TRANSIENT, ExitCode.ENVIRONMENT, ExitCode.CONFIG, ExitCode.INTERNAL]
+
+
+def worst_exit_code(codes: Iterable[ExitCode]) -> ExitCode:
     """The most serious exit code of a batch (a bug outranks the environment, which outranks input)."""
-    rank = [ExitCode.OK, ExitCode.INPUT_FILE, ExitCode.TRANSIENT, ExitCode.ENVIRONMENT, ExitCode.CONFIG, ExitCode.INTERNAL]
-    worst = ExitCode.OK
-    for result in results:
-        if rank.index(result.exit_code) > rank.index(worst):
-            worst = result.exit_code
-    return worst
+    return max(codes, key=SEVERITY.index, default=ExitCode.OK)
+
+
+def combine_exit_codes(results: Iterable[FileResult]) -> ExitCode:
+    return worst_exit_code(result.exit_code for result in results)
 
 
 def _check_readable(path: Path) -> None:

@@ -21,7 +21,7 @@ from pipeline.inbox.folders import Folders, prepare_folders
 from pipeline.inbox.moves import remove_stale_temp_files
 from pipeline.inbox.outcome import DocumentOutcome
 from pipeline.inbox.process import PassContext, process_claim
-from pipeline.service import write_bytes_atomically
+from pipeline.service import worst_exit_code, write_bytes_atomically
 from pipeline.settings import Settings
 from pipeline.storage import Database, open_database
 from pipeline.storage.documents import export_records, latest_extraction_time
@@ -47,9 +47,8 @@ class PassReport:
 
     @property
     def exit_code(self) -> ExitCode:
-        rank = [ExitCode.OK, ExitCode.INPUT_FILE, ExitCode.TRANSIENT, ExitCode.ENVIRONMENT, ExitCode.CONFIG, ExitCode.INTERNAL]
         codes = [o.exit_code for o in self.outcomes] + [ExitCode.INPUT_FILE for o in self.outcomes if o.outcome == "quarantined"]
-        return max(codes, key=rank.index, default=ExitCode.OK)
+        return worst_exit_code(codes)
 
 
 @lru_cache(maxsize=4)
