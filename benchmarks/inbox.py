@@ -3,6 +3,7 @@
     python benchmarks/inbox.py                                  # 200 documents, 3 rounds each
     python benchmarks/inbox.py --documents 50 --rounds 5
     python benchmarks/inbox.py --batch-size 20 --batch-size 100 # several batch sizes in one run
+    python benchmarks/inbox.py --without-heartbeats             # also the flow without heartbeats
 
 Builds ``--documents`` distinct one-page motions from the sample text once (tests/fixtures), then
 for every round and batch size copies them into the inbox of a fresh home (new folders, new SQLite
@@ -15,7 +16,9 @@ store) and times one pass, ``wait=False``:
 
 The two are interleaved in the same process, alternating which goes first (plain, flow, flow,
 plain, …), and the medians count: the machines are shared and noisy, so the ratio is the result.
-Every timed pass must have processed every document, or the benchmark stops.
+Every timed pass must have processed every document, or the benchmark stops. Besides the wall
+time, the CPU seconds of the whole process tree are read from /proc (Linux), split into this
+process, the parser children and the Prefect API server: where the time goes.
 
 Not timed, reported separately: the ephemeral API's start (once per process, on the first flow
 run), the fork server's start (once per process, on the first parse), and the fixed cost of a

@@ -20,7 +20,7 @@ import httpx
 from prefect import flow, serve, task
 from prefect.cache_policies import NO_CACHE
 from prefect.schedules import Cron
-from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, get_current_settings, temporary_settings
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipeline.bundesrat_service import sync_register
@@ -55,9 +55,12 @@ def process_batch_task(claims: Sequence[Claim], ctx: PassContext) -> list[Docume
 
 
 @flow(name=INBOX_FLOW, log_prints=False, validate_parameters=False)
-def inbox_flow(wait: bool = True) -> PassReport:
-    """One pass over the inbox: recover interrupted claims, claim settled files, process them."""
-    settings = get_settings()
+def inbox_flow(wait: bool = True, settings: Settings | None = None) -> PassReport:
+    """One pass over the inbox: recover interrupted claims, claim settled files, process them.
+
+    Scheduled runs of ``intmk serve`` get no settings and read them from the environment.
+    """
+    settings = settings or get_settings()
     ctx = open_pass(settings)
     with hold_pass_lock(ctx.folders):
         claims, report = collect_claims(ctx, wait=wait)
@@ -95,9 +98,14 @@ def deadline_reminder_flow(today: dt.date | None = None) -> str:
 
 
 def run_inbox_flow(settings: Settings, *, wait: bool = True) -> PassReport:
-    """``intmk run``: the inbox flow with the configured number of parallel batches."""
+    """``intmk run``: the inbox flow with the configured number of parallel batches.
+
+    Without flow heartbeats: Prefect 3.8 waits for its heartbeat thread (1 s steps) at the end of
+    every run, most of its overhead on a pass (benchmarks/inbox.py); a one-shot run needs none.
+    """
     runner = ThreadPoolTaskRunner(max_workers=settings.workers)
-    return inbox_flow.with_options(task_runner=runner)(wait=wait)
+    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        return inbox_flow.with_options(task_runner=runner)(wait=wait, settings=settings)
 
 
 def serve_deployments(settings: Settings) -> None:
