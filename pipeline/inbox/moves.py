@@ -54,8 +54,6 @@ def publish(source: Path, target: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         _link_or_copy(source, target)
         os.unlink(source)
-    except TargetTaken:
-        raise
     except OSError as exc:
         raise describe_os_error(exc, target) from exc
 

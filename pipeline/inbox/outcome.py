@@ -28,6 +28,10 @@ class DocumentOutcome:
     exit_code: ExitCode = ExitCode.OK
     attachments: list[DocumentOutcome] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        if self.outcome == QUARANTINED:  # a rejected file makes the batch exit with 3
+            self.exit_code = ExitCode.INPUT_FILE
+
     @property
     def short_hash(self) -> str:
         return self.sha256[:12] if self.sha256 else "------------"

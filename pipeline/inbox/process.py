@@ -92,11 +92,12 @@ def process_claim(claim: Claim, ctx: PassContext) -> DocumentOutcome | None:
     """Take one claim to its end; a bad file never raises, a kept one says why."""
     try:
         if not claim.name:  # the original left the claim folder before a crash
-            claim = recover_moved_original(claim, ctx)
-            if claim is None:
+            recovered = recover_moved_original(claim, ctx)
+            if recovered is None:
                 return None
+            claim, arrival = recovered
             if not claim.path.exists():
-                return finish_committed(claim, ctx, load_arrival(ctx, claim.claim_id))
+                return finish_committed(claim, ctx, arrival)
         return _process_claim(claim, ctx)
     except IntmkError as exc:
         return keep_queued(claim, ctx, exc)
@@ -116,8 +117,8 @@ def _process_claim(claim: Claim, ctx: PassContext) -> DocumentOutcome | None:
             incoming.sidecar = read_sidecar(claim.path)
         except UsageProblem as exc:
             return quarantine(incoming, ctx, ErrorInfo(code=ErrorCode.INVALID_DATA, message=exc.message))
-        if find_document(ctx, sha256) is not None:
-            return mark_duplicate(incoming, ctx)
+        if (first := find_document(ctx, sha256)) is not None:
+            return mark_duplicate(incoming, ctx, first)
         if is_email_file(claim.path):
             from pipeline.inbox.email_intake import process_email  # noqa: PLC0415 - avoids an import cycle
 
@@ -164,11 +165,10 @@ def quarantine(
     return publish_and_store(incoming, ctx, target, QUARANTINED, result=result, note=note)
 
 
-def mark_duplicate(incoming: Incoming, ctx: PassContext) -> DocumentOutcome:
+def mark_duplicate(incoming: Incoming, ctx: PassContext, first: DocumentRow | None = None) -> DocumentOutcome:
     """Same bytes as a stored document: kept in ``duplicates/<claim>/`` with a note, never read again."""
-    with ctx.db.session() as session:
-        first = session.get(DocumentRow, incoming.sha256)
-        text = describe_duplicate(incoming.name, incoming.sha256, first.original_name, first.first_seen)
+    first = first or find_document(ctx, incoming.sha256)
+    text = describe_duplicate(incoming.name, incoming.sha256, first.original_name, first.first_seen)
     target = moves.duplicate_path(ctx.folders.duplicates, incoming.claim.claim_id, incoming.name)
     note = moves.note_path(target, moves.NOTE_FILE)
     return publish_and_store(incoming, ctx, target, DUPLICATE, note=(note, text))
@@ -258,7 +258,7 @@ def load_arrival(ctx: PassContext, claim_id: str) -> ArrivalRow | None:
         return session.get(ArrivalRow, claim_id)
 
 
-def recover_moved_original(claim: Claim, ctx: PassContext) -> Claim | None:
+def recover_moved_original(claim: Claim, ctx: PassContext) -> tuple[Claim, ArrivalRow] | None:
     """A claim folder without its original: a crash came after publishing.
 
     If the store holds the outcome, only the clean-up is left. If not, the original is taken back
@@ -270,11 +270,11 @@ def recover_moved_original(claim: Claim, ctx: PassContext) -> Claim | None:
         return None
     claim = Claim(claim.claim_id, claim.folder, arrival.original_name)
     if arrival.outcome != QUEUED:
-        return claim
+        return claim, arrival
     for candidate in published_candidates(ctx, claim, arrival.sha256):
         if candidate.is_file():
             moves.take_back(candidate, claim.path)
-            return claim
+            return claim, arrival
     document_logger(__name__, arrival.sha256).error("Original von %s nicht gefunden", claim.name)
     return None
 

@@ -56,4 +56,4 @@ def describe_duplicate(name: str, sha256: str, first_name: str, first_seen: dt.d
 
 def printable(name: str) -> str:
     """File names can hold line breaks or direction marks; show them escaped, never executed."""
-    return "".join(ch if ch.isprintable() and ch not in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069" else f"\\u{ord(ch):04x}" for ch in name)
+    return "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in name)  # bidi marks are not printable

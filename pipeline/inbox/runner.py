@@ -12,7 +12,6 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Protocol
 
 from pipeline.inbox.checking import CheckCache
@@ -23,7 +22,7 @@ from pipeline.inbox.outcome import DocumentOutcome
 from pipeline.inbox.process import PassContext, process_claim
 from pipeline.service import worst_exit_code, write_bytes_atomically
 from pipeline.settings import Settings
-from pipeline.storage import Database, open_database
+from pipeline.storage import connect
 from pipeline.storage.documents import export_records, latest_extraction_time
 from pipeline.version import PIPELINE_VERSION
 from schemas.errors import ExitCode
@@ -47,20 +46,13 @@ class PassReport:
 
     @property
     def exit_code(self) -> ExitCode:
-        codes = [o.exit_code for o in self.outcomes] + [ExitCode.INPUT_FILE for o in self.outcomes if o.outcome == "quarantined"]
-        return worst_exit_code(codes)
-
-
-@lru_cache(maxsize=4)
-def _open_database(url: str, busy_timeout_s: float) -> Database:
-    return open_database(url, busy_timeout_s=busy_timeout_s)
+        return worst_exit_code(o.exit_code for o in self.outcomes)
 
 
 def open_pass(settings: Settings) -> PassContext:
     """Folders checked and created, the store opened (once per process)."""
     folders = prepare_folders(settings)
-    settings.home.mkdir(parents=True, exist_ok=True)
-    db = _open_database(settings.resolved_database_url, settings.db_busy_timeout_seconds)
+    db = connect(settings)
     return PassContext(settings, folders, db, CheckCache(db, settings))
 
 
