@@ -60,13 +60,15 @@ def test_run_status_and_reprocess_from_the_command_line(tmp_path, motions):
     home = tmp_path / "home"
     drops = new_drops(make_settings(home))
     drops.drop("antrag.pdf", motions[0])
-    drops.drop("zweitschrift.pdf", motions[0])  # sorted after the original: the duplicate
+    drops.drop("zweitschrift.pdf", motions[0])  # same bytes: whichever batch stores first wins
     drops.drop("kaputt.pdf", b"%PDF-")
     result = run_intmk("run", home=home, env=FAST)
     assert result.returncode == ExitCode.INPUT_FILE, result.stderr
     assert "Zusammenfassung des Durchlaufs" in result.stdout
     short = drops.dropped["antrag.pdf"][:12]
-    assert f"[{short}] antrag.pdf: verarbeitet" in result.stdout
+    processed = [name for name in ("antrag.pdf", "zweitschrift.pdf") if f"[{short}] {name}: verarbeitet" in result.stdout]
+    duplicate = [name for name in ("antrag.pdf", "zweitschrift.pdf") if f"[{short}] {name}: Dublette" in result.stdout]
+    assert len(processed) == 1 and len(duplicate) == 1 and processed != duplicate, result.stdout
     assert "damaged_file: 1" in result.stdout
     status = run_intmk("status", "--json", "--pruefen", home=home)
     assert status.returncode == 0, status.stdout + status.stderr
@@ -75,7 +77,7 @@ def test_run_status_and_reprocess_from_the_command_line(tmp_path, motions):
         "processed": 1, "quarantined": 1, "duplicates": 1, "queued": 0}
     assert counts["problems"] == []
     again = run_intmk("reprocess", short, home=home)
-    assert again.returncode == 0 and f"[{short}] antrag.pdf: verarbeitet" in again.stdout
+    assert again.returncode == 0 and f"[{short}] {processed[0]}: verarbeitet" in again.stdout
     assert assert_conservation(make_settings(home), drops) == {"processed": 1, "quarantined": 1, "duplicate": 1}
 
 
