@@ -1,8 +1,9 @@
 """Build the example inbox for `make demo` from the real sample text (../shared/samples).
 
 Writes the golden layouts (PDF) plus one DOCX motion, one deliberately unreadable file, a sidecar
-per document giving the receipt time by hand, and two e-mails from Rheinland-Pfalz whose attached
-motions for the 23rd IntMK arrive before and after the motion deadline (Regularien 4.3).
+per document giving the receipt time by hand, two motions for the 23rd IntMK with sidecars, and two
+e-mails from Rheinland-Pfalz whose attached motions for the 23rd IntMK arrive before and after the
+motion deadline (Regularien 4.3). examples/meeting/ holds the votes and other inputs for them.
 Run: python examples/build_inbox.py DIR
 """
 
@@ -20,6 +21,7 @@ from tests.fixtures.layouts import DOCX_LAYOUTS, PDF_LAYOUTS  # noqa: E402
 from tests.fixtures.motions import write_motion  # noqa: E402
 
 BERLIN_SUMMER = dt.timezone(dt.timedelta(hours=2))
+BERLIN_WINTER = dt.timezone(dt.timedelta(hours=1))
 SIDECAR = 'received = 2017-02-01T10:00:00+01:00\nsender = "Posteingang Geschäftsstelle"\n'
 
 
@@ -30,11 +32,26 @@ def build_inbox(folder: Path) -> list[Path]:
         path.with_name(path.name + ".toml").write_text(SIDECAR, encoding="utf-8")
     broken = folder / "abgebrochene-uebertragung.pdf"
     broken.write_bytes(paths[0].read_bytes()[:600])
+    motions = [
+        write_motion_23(folder, "beschlussvorschlag-by-sn.pdf", "Antragsteller: Bayern, Sachsen",
+                        "Migrationsberatung in ländlichen Regionen", (3,), dt.datetime(2027, 3, 20, 9, 0, tzinfo=BERLIN_WINTER)),
+        write_motion_23(folder, "beschlussvorschlag-hb-hh-be.pdf", "Antragsteller: Bremen, Hamburg, Berlin",
+                        "Öffnung der Migrationsberatung für Asylsuchende und Geduldete", (2,),
+                        dt.datetime(2027, 4, 1, 11, 0, tzinfo=BERLIN_SUMMER)),
+    ]
     mails = [
         write_mail(folder, "mail-rp-fristgerecht.eml", dt.datetime(2027, 4, 8, 16, 30, tzinfo=BERLIN_SUMMER), 1),
         write_mail(folder, "mail-rp-verspaetet.eml", dt.datetime(2027, 4, 9, 8, 15, tzinfo=BERLIN_SUMMER), 2),
     ]
-    return [*paths, broken, *mails]
+    return [*paths, broken, *motions, *mails]
+
+
+def write_motion_23(folder: Path, name: str, applicants: str, title: str, paragraphs: tuple[int, ...], received: dt.datetime) -> Path:
+    """A motion for the 23rd IntMK from the sample's paragraphs, with a sidecar giving its receipt."""
+    path = write_motion(folder, name, applicants=applicants, title=title, paragraphs=paragraphs,
+                        reasoning=[f"Die antragstellenden Länder halten das Thema „{title}“ für vordringlich."])
+    path.with_name(name + ".toml").write_text(f"received = {received.isoformat()}\n", encoding="utf-8")
+    return path
 
 
 def write_mail(folder: Path, name: str, sent: dt.datetime, number: int) -> Path:

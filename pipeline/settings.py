@@ -47,6 +47,14 @@ class Settings(BaseSettings):
     prefect_port: int = Field(default=4200, ge=1, le=65535, description="Port des lokalen Prefect-Servers von intmk serve")
     reminder_days: int = Field(default=7, ge=1, description="Fristen der nächsten N Tage")
 
+    # Meeting documents (intmk documents)
+    template_dir: Path | None = Field(default=None, description="eigene Word-Vorlagen (<art>.docx oder vorlage.docx)")
+    office_name: str = Field(default="Geschäftsstelle der Integrationsministerkonferenz", description="Briefkopf, erste Zeile")
+    office_address: str = Field(default="", description="Anschrift der Geschäftsstelle; Zeilen durch | getrennt")
+    soffice: str | None = Field(default=None, description="LibreOffice-Programm; Standard: soffice im PATH")
+    pdf_timeout_seconds: float = Field(default=180.0, gt=0, description="Höchstdauer einer PDF-Umwandlung")
+    pdfa: bool = Field(default=False, description="PDF/A-2b statt einfachem PDF")
+
     default_body: str = Field(default="IntMK", description="Gremium, wenn ein Dokument keines nennt")
     profile_dir: Path | None = Field(default=None, description="eigene Gremienprofile (*.toml)")
     dip_base_url: str = Field(default="https://search.dip.bundestag.de/api/v1", description="DIP-API")
@@ -64,6 +72,11 @@ class Settings(BaseSettings):
     @property
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.home / 'intmk.sqlite3').resolve()}"
+
+    @property
+    def letterhead(self) -> list[str]:
+        lines = [self.office_name, *self.office_address.split("|")]
+        return [line.strip() for line in lines if line.strip()]
 
     def extraction_limits(self) -> ExtractionLimits:
         return ExtractionLimits(

@@ -1,14 +1,22 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the pipeline and its tests use, if they are missing.
-# poppler-utils: pdftotext for the extraction benchmark's comparison.
+# poppler-utils: pdftotext for the extraction benchmark's comparison, pdftoppm for PDF previews.
+# libreoffice-writer-nogui: Word -> PDF (and PDF/A) of the meeting documents (outputs/pdf.py).
+# fonts-dejavu-core, fonts-liberation2: fonts for that conversion (with --no-install-recommends
+# LibreOffice brings none but its symbol font; Liberation has the metrics of Arial/Times New Roman).
 # postgresql: the storage tests start a real, throw-away PostgreSQL server (INTMK_DATABASE_URL).
 set -euo pipefail
-packages=(poppler-utils)
-commands=(pdftotext)
+packages=(poppler-utils libreoffice-writer-nogui)
+commands=(pdftotext soffice)
+fonts=(fonts-dejavu-core fonts-liberation2)
+font_names=("DejaVu Sans" "Liberation Sans")
 
 missing=()
 for i in "${!packages[@]}"; do
   command -v "${commands[$i]}" >/dev/null 2>&1 || missing+=("${packages[$i]}")
+done
+for i in "${!fonts[@]}"; do
+  [ -n "$(fc-list "${font_names[$i]}" family 2>/dev/null)" ] || missing+=("${fonts[$i]}")
 done
 compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null || missing+=(postgresql)
 if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then

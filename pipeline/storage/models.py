@@ -142,3 +142,21 @@ class ArrivalRow(Base):
     reason_code: Mapped[str | None] = mapped_column(String(32))
     reason: Mapped[str | None] = mapped_column(Text)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class MeetingInputRow(Base):
+    """One imported meeting input file (votes, participants, …) of one conference.
+
+    A new import of the same kind replaces the earlier one in the same transaction.
+    """
+
+    __tablename__ = "meeting_inputs"
+    __table_args__ = (UniqueConstraint("conference_id", "kind", name="uq_meeting_inputs_conference_kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conference_id: Mapped[int] = mapped_column(ForeignKey("conferences.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    entries: Mapped[list] = mapped_column(JSON, default=list)
+    source_name: Mapped[str] = mapped_column(Text)
+    source_sha256: Mapped[str] = mapped_column(String(64))
+    imported: Mapped[dt.datetime] = mapped_column(UTCDateTime())

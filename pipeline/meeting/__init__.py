@@ -1,0 +1,1 @@
+"""Meeting documents: the inputs a clerk fills, and what is built from them."""
