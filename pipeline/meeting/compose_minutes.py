@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pipeline.meeting.compose_agenda import INTERNAL_MARKING, describe_session, new_spec, review_blocks
 from pipeline.meeting.meeting import Meeting
 from pipeline.meeting.resolutions import AnnexDecision, Resolution
-from pipeline.meeting.wording import describe_absence, describe_tally, format_long_date, heading_of, name_laender, vote_rows
+from pipeline.meeting.wording import describe_absence, describe_applicants, describe_tally, format_long_date, heading_of, name_laender, vote_rows
 from pipeline.rules.majority import describe_counts
 from schemas.documents import Attachment, Block, DocumentKind, DocumentSpec
 from schemas.meeting import MeetingSession, MeetingStatement
@@ -48,7 +48,7 @@ def compose_internal_minutes(meeting: Meeting) -> DocumentSpec:
 def internal_resolution_blocks(resolution: Resolution, meeting: Meeting) -> list[Block]:
     record = resolution.entry.motion.record
     blocks = [Block(kind="heading", level=2, text=heading_of(resolution.entry))]
-    blocks.append(Block(kind="paragraph", text=f"Antragsteller: {name_laender(record.applicants) or 'nicht angegeben'}"))
+    blocks.append(Block(kind="paragraph", text=f"Antragsteller: {describe_applicants(record.applicants, record.applicants_all)}"))
     blocks.append(Block(kind="paragraph", text=f"Ergebnis: {resolution.outcome_word}"))
     blocks.append(Block(kind="paragraph", text=decision_text(resolution), style="Beschlusstext"))
     if record.reasoning:
