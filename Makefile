@@ -9,7 +9,7 @@ export PREFECT_HOME ?= $(CURDIR)/var/prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export PREFECT_LOGGING_LEVEL ?= WARNING
 
-.PHONY: demo test bench clean system-deps
+.PHONY: demo test bench clean system-deps previews
 
 $(STAMP): pyproject.toml scripts/install-system-deps.sh
 	bash scripts/install-system-deps.sh
@@ -22,7 +22,8 @@ system-deps:
 	bash scripts/install-system-deps.sh
 
 # Builds the example inbox from the real sample text, enters the example conferences, then runs
-# the main job (one Prefect flow over the inbox: claim, read, check, store, archive).
+# the main job (one Prefect flow over the inbox: claim, read, check, store, archive); ends by
+# reading the example meeting inputs (examples/meeting/) and building the meeting documents.
 # Exit code 3 means "some file was quarantined": the demo inbox holds one bad file on purpose.
 demo: $(STAMP)
 	rm -rf $(DEMO)
@@ -33,7 +34,13 @@ demo: $(STAMP)
 	INTMK_HOME=$(DEMO) $(BIN)/intmk calendar IntMK 23 --ics $(DEMO)/out/IntMK-23-fristen.ics
 	INTMK_HOME=$(DEMO) $(BIN)/intmk check IntMK 13
 	INTMK_HOME=$(DEMO) $(BIN)/intmk check IntMK 23
-	@echo "Datensätze: $(DEMO)/out/records.jsonl · Archiv: $(DEMO)/archive · Quarantäne: $(DEMO)/quarantine"
+	INTMK_HOME=$(DEMO) $(BIN)/intmk meeting votes IntMK 23 examples/meeting/abstimmungen.csv
+	INTMK_HOME=$(DEMO) $(BIN)/intmk meeting participants IntMK 23 examples/meeting/teilnehmer.csv
+	INTMK_HOME=$(DEMO) $(BIN)/intmk meeting statements IntMK 23 examples/meeting/erklaerungen.yaml
+	INTMK_HOME=$(DEMO) $(BIN)/intmk meeting annexes IntMK 23 examples/meeting/anlagen.yaml
+	INTMK_HOME=$(DEMO) $(BIN)/intmk meeting review IntMK 23 examples/meeting/erfolgskontrolle.csv
+	INTMK_HOME=$(DEMO) $(BIN)/intmk documents IntMK 23 --originale
+	@echo "Datensätze: $(DEMO)/out/records.jsonl · Sitzungsdokumente: $(DEMO)/out/IntMK-23 · Quarantäne: $(DEMO)/quarantine"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -41,6 +48,10 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/extract.py
 	$(BIN)/python benchmarks/inbox.py
+
+# One page of each meeting document as PNG in docs/ (after make demo).
+previews: $(STAMP)
+	$(BIN)/python scripts/render_previews.py $(DEMO)/out/IntMK-23 docs/dokumente
 
 clean:
 	rm -rf $(VENV) var build *.egg-info .pytest_cache .hypothesis

@@ -23,7 +23,7 @@ from pipeline.service import write_bytes_atomically
 from pipeline.settings import Settings
 from pipeline.storage import Database
 from schemas.documents import DocumentKind, DocumentSpec
-from schemas.errors import EnvironmentProblem
+from schemas.errors import ConfigError, EnvironmentProblem
 
 COMPOSERS: dict[DocumentKind, Callable[[Meeting], DocumentSpec]] = {
     DocumentKind.EINLADUNG: compose_invitation,
@@ -63,10 +63,15 @@ def build_documents(
     kinds: Sequence[DocumentKind] | None = None, options: DocumentOptions = DocumentOptions(),
 ) -> DocumentsReport:
     """Word files first; then the PDFs, so a missing LibreOffice still leaves every Word file."""
+    check_template_dir(settings)
     meeting = load_meeting(db, settings, body, number)
     folder = resolve_folders(settings).out / f"{meeting.conference.body}-{meeting.conference.number}"
     report = DocumentsReport(folder, warnings=collect_warnings(meeting))
     specs = [compose_document(kind, meeting, options) for kind in kinds or list(DocumentKind)]
+    pdfa = options.pdfa or settings.pdfa
+    if pdfa and any(spec.attachments for spec in specs):
+        report.warnings.append("PDF/A: angehängte Originale und Anlagen werden nicht nach PDF/A umgewandelt; "
+                               "die Gesamtdatei ist dann nicht mehr sicher PDF/A-konform.")
     for spec in specs:
         target = folder / f"{spec.file_stem}.docx"
         write_bytes_atomically(target, render_docx(spec, settings.template_dir))
@@ -75,10 +80,16 @@ def build_documents(
         try:
             soffice = find_soffice(settings.soffice)
             for spec, built in zip(specs, report.built, strict=True):
-                built.pdf = write_pdf(spec, built.docx, soffice, settings, options.pdfa or settings.pdfa)
+                built.pdf = write_pdf(spec, built.docx, soffice, settings, pdfa)
         except EnvironmentProblem as exc:
             report.pdf_problem = exc
     return report
+
+
+def check_template_dir(settings: Settings) -> None:
+    """A mistyped template folder must not silently give the shipped template."""
+    if settings.template_dir is not None and not settings.template_dir.is_dir():
+        raise ConfigError(f"Der Vorlagenordner {settings.template_dir} (INTMK_TEMPLATE_DIR) existiert nicht.")
 
 
 def compose_document(kind: DocumentKind, meeting: Meeting, options: DocumentOptions) -> DocumentSpec:
