@@ -10,7 +10,7 @@ from sqlalchemy import select
 from extractors.hashing import sha256_file
 from pipeline.inbox.folders import resolve_folders
 from pipeline.meeting.agenda import Motion
-from pipeline.meeting.consistency import check_item_tops, check_vote_tops
+from pipeline.meeting.consistency import check_green_list_votes, check_item_tops, check_vote_tops
 from pipeline.meeting.inputs import read_input, resolve_annex_file
 from pipeline.meeting.meeting import Meeting, assemble_meeting
 from pipeline.motion_service import check_conference
@@ -70,14 +70,14 @@ def import_meeting_input(db: Database, settings: Settings, body: str, number: in
     entries = read_input(kind, path, quorum=current.profile.majority.quorum)
     if kind is InputKind.ANNEXES:
         entries = [a.model_copy(update={"file": str(resolve_annex_file(a, path.parent)) if a.file else None}) for a in entries]
+    problems = check_against_agenda(kind, entries, current, path.name)
+    if problems:
+        raise UsageProblem("\n".join(problems))
     trial = current.inputs.model_copy(update={FIELDS[kind]: entries})
     try:  # the agenda and the Grüne Liste as they would be with the new file
         meeting = load_meeting(db, settings, body, number, inputs=trial)
     except UsageProblem as exc:
         raise UsageProblem(f"{path.name}: {exc.message}") from exc
-    problems = check_against_agenda(kind, entries, meeting, path.name)
-    if problems:
-        raise UsageProblem("\n".join(problems))
     with db.session() as session:
         conference_id = find_conference_row(session, meeting.conference.body, number).id
         save_meeting_input(session, conference_id, kind, entries, path.name, sha256_file(path))
@@ -86,7 +86,8 @@ def import_meeting_input(db: Database, settings: Settings, body: str, number: in
 
 def check_against_agenda(kind: InputKind, entries: list, meeting: Meeting, source: str) -> list[str]:
     if kind is InputKind.VOTES:
-        return check_vote_tops(entries, meeting.agenda, source)
+        return check_vote_tops(entries, meeting.agenda, source) + check_green_list_votes(
+            entries, meeting.agenda, meeting.profile, source)
     if kind in (InputKind.STATEMENTS, InputKind.ANNEXES):
         return check_item_tops(entries, meeting.agenda, source)
     return []

@@ -24,7 +24,7 @@ from pipeline.meeting.compose_minutes import (
     compose_pre_conference_minutes,
     compose_public_minutes,
 )
-from pipeline.meeting.consistency import check_item_tops, check_vote_tops
+from pipeline.meeting.consistency import check_green_list_votes, check_item_tops, check_vote_tops
 from pipeline.meeting.meeting import Meeting, assemble_meeting
 from pipeline.meeting.resolutions import Resolution, decide_session
 from pipeline.meeting.wording import format_days, name_laender
@@ -268,6 +268,8 @@ def test_a_late_motion_without_an_admission_vote_gets_a_note() -> None:
     _, resolutions = decide(motions, [vote(9, "hauptkonferenz", "6")])
     late = resolutions["6"]
     assert late.admitted is None
+    assert late.accepted is False  # Regularien 4.3: decided only once admitted; never published before
+    assert late.outcome_word == "Aufnahme in die Tagesordnung nicht erfasst"
     assert any("keine Abstimmung über die Aufnahme" in note for note in late.notes)
     assert not any("keine Abstimmung über die Aufnahme" in note for note in resolutions["5"].notes)
 
@@ -296,9 +298,6 @@ def test_admission_of_a_late_motion_needs_two_thirds_of_the_participants(no, abs
     assert any(note.startswith(verdict) for note in late.notes)
 
 
-@pytest.mark.xfail(strict=True, reason="resolutions.py Resolution.outcome_word prüft 'result is None' vor "
-                   "'admitted is False': ein abgelehnter verfristeter Antrag ohne Sachabstimmung heißt "
-                   "'ohne Abstimmung' statt 'nicht in die Tagesordnung aufgenommen'")
 def test_a_late_motion_refused_admission_and_never_voted_on_is_named_so() -> None:
     # Regularien 4.3: a late motion not taken onto the agenda is not voted on; the minutes must say why
     refused = vote(8, "hauptkonferenz", "6", subject=VoteSubject.ADMISSION,
@@ -586,3 +585,18 @@ def test_name_laender_all_sixteen() -> None:
     text = name_laender(reversed(list(LAENDER)))
     assert text.startswith("Baden-Württemberg, Bayern, ") and text.endswith(", Schleswig-Holstein und Thüringen")
     assert text.count(" und ") == 1 and text.count(", ") == 14
+
+
+def test_green_list_votes_are_checked_against_the_pre_conference(meeting: Meeting) -> None:
+    """Regularien 7: only a recommended TOP can be taken off; an en-bloc vote needs Vorkonferenz votes."""
+    profile = meeting.profile
+    taken_off_unvoted = vote(4, "hauptkonferenz", "6", taken_off_by="BY")
+    taken_off_opposed = [vote(2, "vorkonferenz", "5", no=["HB"]), vote(5, "hauptkonferenz", "5", taken_off_by="NW")]
+    en_bloc_alone = vote(7, "hauptkonferenz", "2")
+    [unvoted] = check_green_list_votes([taken_off_unvoted], meeting.agenda, profile, "abstimmungen.csv")
+    assert unvoted.startswith("abstimmungen.csv, Zeile 4:") and "kein Votum der Vorkonferenz" in unvoted
+    [opposed] = check_green_list_votes(taken_off_opposed, meeting.agenda, profile, "abstimmungen.csv")
+    assert opposed.startswith("abstimmungen.csv, Zeile 5:") and "steht nicht auf der Grünen Liste" in opposed
+    [alone] = check_green_list_votes([en_bloc_alone], meeting.agenda, profile, "abstimmungen.csv")
+    assert "Zeile 7" in alone and "keine Voten der Vorkonferenz" in alone
+    assert check_green_list_votes(meeting.inputs.votes, meeting.agenda, profile, "abstimmungen.csv") == []

@@ -94,7 +94,8 @@ def compose_pre_conference_minutes(meeting: Meeting) -> DocumentSpec:
         if entry.motion.record.reasoning:
             blocks += [Block(kind="heading", level=3, text="Begründung"), Block(kind="paragraph", text=entry.motion.record.reasoning)]
         blocks += vote_blocks(resolution)
-        blocks += annex_blocks(resolution.annexes, public=False)
+        if resolution.annexes:  # their publication is voted on later, in the Hauptkonferenz
+            blocks.append(Block(kind="bullets", items=[f"Anlage: {a.annex.title}" for a in resolution.annexes]))
     blocks += participant_blocks(meeting, "vorkonferenz")
     return new_spec(meeting, DocumentKind.NIEDERSCHRIFT_VORKONFERENZ, "Niederschrift der Vorkonferenz",
                     PRE_CONFERENCE_MARKING, blocks=blocks, attachments=annex_attachments(meeting.preparatory, public=False))

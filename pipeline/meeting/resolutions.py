@@ -34,6 +34,7 @@ class Resolution:
     result: MajorityResult | None = None
     en_bloc: bool = False
     admitted: bool | None = None  # late motions only (Regularien 4.3)
+    admission_required: bool = False
     blocked_by_bundesrat: bool = False
     statements: list[MeetingStatement] = field(default_factory=list)
     annexes: list[AnnexDecision] = field(default_factory=list)
@@ -53,17 +54,19 @@ class Resolution:
         return (
             self.result is not None
             and self.result.outcome in ACCEPTED
-            and self.admitted is not False
+            and (self.admitted or not self.admission_required)  # Regularien 4.3: only once admitted
             and not self.blocked_by_bundesrat
         )
 
     @property
     def outcome_word(self) -> str:
         """'einstimmig', 'mehrheitlich', 'abgelehnt', … as the minutes say it."""
-        if self.result is None:
-            return "ohne Abstimmung"
         if self.admitted is False:
             return "nicht in die Tagesordnung aufgenommen"
+        if self.result is None:
+            return "ohne Abstimmung"
+        if self.admission_required and not self.admitted:
+            return "Aufnahme in die Tagesordnung nicht erfasst"
         if self.blocked_by_bundesrat:
             return "abgelehnt"
         return self.result.outcome
@@ -100,6 +103,7 @@ def check_admission(resolution: Resolution, admission: RecordedVote | None, prof
     rule = profile.late_motion_admission
     if motion is None or not motion.late or rule is None:
         return
+    resolution.admission_required = True
     if admission is None:
         resolution.notes.append(
             f"Verfristeter Antrag: keine Abstimmung über die Aufnahme in die Tagesordnung erfasst ({cite_section(rule.section)})."

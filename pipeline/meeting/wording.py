@@ -19,7 +19,7 @@ def format_long_date(day: dt.date) -> str:
 
 
 def format_days(conference: ConferenceEntry) -> str:
-    """'10. und 11. Juni 2027', '30. Juni und 1. Juli 2027', '14. Juni 2018'."""
+    """'10. und 11. Juni 2027', '30. Juni bis 1. Juli 2027', '14. Juni 2018'."""
     start, end = conference.start, conference.end
     if end is None or end == start:
         return format_long_date(start)
