@@ -117,7 +117,8 @@ def collect_warnings(meeting: Meeting) -> list[str]:
         for resolution in meeting.main:
             if not resolution.voted:
                 warnings.append(f"TOP {resolution.top}: keine Abstimmung der Hauptkonferenz erfasst.")
-            warnings.extend(f"TOP {resolution.top}: {note}" for note in resolution.notes)
+            if (resolution.admission_required and not resolution.admitted) or resolution.blocked_by_bundesrat:
+                warnings.extend(f"TOP {resolution.top}: {note}" for note in resolution.notes)
     for resolution in meeting.main:
         for decision in resolution.annexes:
             if decision.annex.file and not Path(decision.annex.file).is_file():
