@@ -17,7 +17,7 @@ from pipeline.rules.majority import compute_majority, describe_majority
 from pipeline.rules.profiles import load_profile
 from pipeline.service import combine_exit_codes, write_bytes_atomically
 from pipeline.settings import Settings
-from pipeline.storage import Database, connect
+from pipeline.storage import connect
 from schemas import LAENDER, SessionKind, VoteCounts, Votes
 from schemas.rules import ConferenceEntry, cite_section
 

@@ -3,20 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from outputs.docx_writer import render_docx
 from outputs.pdf import add_bookmarks, convert_to_pdf, find_soffice
 from pipeline.inbox.folders import resolve_folders
-from pipeline.meeting.compose_agenda import compose_agenda, compose_invitation, compose_meeting_pack
-from pipeline.meeting.compose_minutes import (
-    compose_green_version,
-    compose_internal_minutes,
-    compose_pre_conference_minutes,
-    compose_public_minutes,
-)
+from pipeline.meeting.compose import compose_document
 from pipeline.meeting.meeting import Meeting
 from pipeline.meeting_service import load_meeting
 from pipeline.service import write_bytes_atomically
@@ -24,17 +18,6 @@ from pipeline.settings import Settings
 from pipeline.storage import Database
 from schemas.documents import DocumentKind, DocumentSpec
 from schemas.errors import ConfigError, EnvironmentProblem
-
-COMPOSERS: dict[DocumentKind, Callable[[Meeting], DocumentSpec]] = {
-    DocumentKind.EINLADUNG: compose_invitation,
-    DocumentKind.TAGESORDNUNG: compose_agenda,
-    DocumentKind.SITZUNGSUNTERLAGEN: compose_meeting_pack,
-    DocumentKind.GRUENFASSUNG: compose_green_version,
-    DocumentKind.NIEDERSCHRIFT_INTERN: compose_internal_minutes,
-    DocumentKind.NIEDERSCHRIFT_OEFFENTLICH: compose_public_minutes,
-    DocumentKind.NIEDERSCHRIFT_VORKONFERENZ: compose_pre_conference_minutes,
-}
-
 
 @dataclass(slots=True)
 class BuiltDocument:
@@ -67,7 +50,7 @@ def build_documents(
     meeting = load_meeting(db, settings, body, number)
     folder = resolve_folders(settings).out / f"{meeting.conference.body}-{meeting.conference.number}"
     report = DocumentsReport(folder, warnings=collect_warnings(meeting))
-    specs = [compose_document(kind, meeting, options) for kind in kinds or list(DocumentKind)]
+    specs = [compose_document(kind, meeting, originals=options.originals) for kind in kinds or list(DocumentKind)]
     pdfa = options.pdfa or settings.pdfa
     if pdfa and any(spec.attachments for spec in specs):
         report.warnings.append("PDF/A: angehängte Originale und Anlagen werden nicht nach PDF/A umgewandelt; "
@@ -90,12 +73,6 @@ def check_template_dir(settings: Settings) -> None:
     """A mistyped template folder must not silently give the shipped template."""
     if settings.template_dir is not None and not settings.template_dir.is_dir():
         raise ConfigError(f"Der Vorlagenordner {settings.template_dir} (INTMK_TEMPLATE_DIR) existiert nicht.")
-
-
-def compose_document(kind: DocumentKind, meeting: Meeting, options: DocumentOptions) -> DocumentSpec:
-    if kind is DocumentKind.SITZUNGSUNTERLAGEN:
-        return compose_meeting_pack(meeting, originals=options.originals)
-    return COMPOSERS[kind](meeting)
 
 
 def write_pdf(spec: DocumentSpec, docx: Path, soffice: str, settings: Settings, pdfa: bool) -> Path:

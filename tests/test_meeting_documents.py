@@ -18,7 +18,8 @@ from pypdf import PdfReader
 
 from outputs.docx_writer import read_docx_text, render_docx
 from outputs.pdf import find_soffice, read_pdf_text
-from pipeline.documents_service import DocumentOptions, compose_document, write_pdf
+from pipeline.documents_service import write_pdf
+from pipeline.meeting.compose import compose_document
 from pipeline.settings import Settings
 from schemas.documents import PUBLIC_KINDS, DocumentKind
 from tests.fixtures.meeting import CANARIES, PUBLIC_CONTROLS, build_meeting
@@ -36,7 +37,7 @@ def build_all(folder: Path, *, canary: bool) -> dict[DocumentKind, tuple[bytes, 
     soffice = find_soffice()
     built = {}
     for kind in DocumentKind:
-        spec = compose_document(kind, meeting, DocumentOptions(originals=True))
+        spec = compose_document(kind, meeting, originals=True)
         target = folder / f"{spec.file_stem}.docx"
         target.write_bytes(render_docx(spec))
         pdf = write_pdf(spec, target, soffice, settings, pdfa=False)
@@ -101,7 +102,7 @@ def test_meeting_pack_has_a_bookmark_per_top_and_the_originals(documents, tmp_pa
 def test_same_inputs_give_the_same_text(documents, tmp_path):
     meeting = build_meeting(tmp_path)
     for kind in DocumentKind:
-        again = render_docx(compose_document(kind, meeting, DocumentOptions(originals=True)))
+        again = render_docx(compose_document(kind, meeting, originals=True))
         assert read_docx_text(again, with_header=True) == read_docx_text(documents[kind][0], with_header=True)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -24,6 +24,7 @@ from pipeline.meeting.compose_minutes import (
     compose_pre_conference_minutes,
     compose_public_minutes,
 )
+from pipeline.meeting.compose import COMPOSERS
 from pipeline.meeting.consistency import check_green_list_votes, check_item_tops, check_vote_tops
 from pipeline.meeting.meeting import Meeting, assemble_meeting
 from pipeline.meeting.resolutions import Resolution, decide_session
@@ -38,15 +39,6 @@ from tests.fixtures.meeting import CONFERENCE, build_inputs, build_motions, vote
 from tests.fixtures.sample import load_sample
 
 PROFILE = load_profile("IntMK")
-COMPOSERS: dict[DocumentKind, Callable[[Meeting], DocumentSpec]] = {
-    DocumentKind.EINLADUNG: compose_invitation,
-    DocumentKind.TAGESORDNUNG: compose_agenda,
-    DocumentKind.SITZUNGSUNTERLAGEN: compose_meeting_pack,
-    DocumentKind.GRUENFASSUNG: compose_green_version,
-    DocumentKind.NIEDERSCHRIFT_INTERN: compose_internal_minutes,
-    DocumentKind.NIEDERSCHRIFT_OEFFENTLICH: compose_public_minutes,
-    DocumentKind.NIEDERSCHRIFT_VORKONFERENZ: compose_pre_conference_minutes,
-}
 TITLES = {  # the fixture's motions in TOP order
     "3": "Migrationsberatung in ländlichen Regionen",
     "4": "Öffnung der Migrationsberatung für Asylsuchende und Geduldete",

@@ -13,6 +13,7 @@ from pipeline.meeting.wording import (
     name_laender,
 )
 from pipeline.rules.green_list import format_item
+from pipeline.rules.majority import describe_supermajority
 from schemas.documents import Attachment, Block, DocumentKind, DocumentSpec
 from schemas.rules import cite_section
 
@@ -102,9 +103,10 @@ def approval_blocks(meeting: Meeting) -> list[Block]:
     if not late:
         return []
     rule = meeting.profile.late_motion_admission
-    share = f"{rule.fraction} der Teilnehmenden ({cite_section(rule.section)})" if rule else "die Konferenz"
+    citation = f" ({cite_section(rule.section)})" if rule else ""
     tops = ", ".join(format_item(top) for top in late)
-    return [Block(kind="paragraph", text=f"Über die Aufnahme der verfristeten Anträge ({tops}) entscheiden {share}.")]
+    text = f"Über die Aufnahme der verfristeten Anträge ({tops}) entscheiden {describe_supermajority(rule, 'die Konferenz')}{citation}."
+    return [Block(kind="paragraph", text=text)]
 
 
 def green_list_blocks(meeting: Meeting, entry: AgendaEntry, *, provisional: bool) -> list[Block]:
@@ -136,12 +138,10 @@ def motion_marks(meeting: Meeting, entry: AgendaEntry) -> list[str]:
     if entry.on_green_list:
         marks.append(f"Auf der Grünen Liste (TOP {meeting.agenda.green_list_top}): Abstimmung en bloc")
     if motion.late:
-        rule = meeting.profile.late_motion_admission
-        share = f"{rule.fraction} der Teilnehmenden" if rule else "Beschluss der Konferenz"
+        share = describe_supermajority(meeting.profile.late_motion_admission, "Beschluss der Konferenz")
         marks.append(f"Verfristeter Antrag: Aufnahme in die Tagesordnung nur mit {share} (Regularien 4.3)")
     if motion.bundesrat:
-        rule = meeting.profile.bundesrat_override
-        share = f"{rule.fraction} der abgegebenen Stimmen" if rule else "abweichendem Beschluss"
+        share = describe_supermajority(meeting.profile.bundesrat_override, "abweichendem Beschluss")
         marks.append(
             f"Im Bundesrat anhängig (Drucksache {motion.bundesrat.drucksache}): inhaltliche Beschlussfassung "
             f"nur mit {share}, Erörterung möglich (Regularien 4.3)"

@@ -11,7 +11,7 @@ from extractors.fields.urgency import find_urgency_statement
 from pipeline.bundesrat.matching import PreparedRegister, match_bundesrat
 from pipeline.receipt import Receipt
 from pipeline.rules.calendar import format_moment, is_late
-from pipeline.rules.majority import compare_outcome, compute_majority, describe_majority
+from pipeline.rules.majority import compare_outcome, compute_majority, describe_majority, describe_supermajority
 from schemas import DocumentType, ExtractionRecord
 from schemas.errors import UsageProblem
 from schemas.rules import BodyProfile, ConferenceEntry, Deadline, MotionChecks, cite_section
@@ -81,8 +81,7 @@ def describe_checks(checks: MotionChecks, context: CheckContext) -> list[str]:
     """German notes for the clerk, each with the rule it applies."""
     notes = []
     if checks.late:
-        admission = context.profile.late_motion_admission
-        share = f"{admission.fraction} der Teilnehmenden" if admission else "die Konferenz"
+        share = describe_supermajority(context.profile.late_motion_admission, "die Konferenz")
         notes.append(
             f"Verfristet (Regularien 4.3): eingegangen {format_local(checks.received, context)}, "
             f"Frist {format_local(checks.deadline, context)}{' (vorläufig)' if context.motion_deadline.provisional else ''}. "
@@ -100,8 +99,7 @@ def describe_checks(checks: MotionChecks, context: CheckContext) -> list[str]:
 def describe_bundesrat(checks: MotionChecks, context: CheckContext) -> str:
     evidence = checks.bundesrat
     assert evidence is not None
-    override = context.profile.bundesrat_override
-    share = f"{override.fraction} der abgegebenen Stimmen" if override else "abweichendem Beschluss"
+    share = describe_supermajority(context.profile.bundesrat_override, "abweichendem Beschluss")
     status = f", Stand: {evidence.status}" if evidence.status else ""
     return (
         f"Im Bundesrat anhängig (Regularien 4.3): Drucksache {evidence.drucksache} „{evidence.title}“{status}; "

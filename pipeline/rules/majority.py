@@ -16,7 +16,7 @@ from typing import Literal, cast
 
 from schemas.errors import UsageProblem
 from schemas.records import LAENDER, LandCode, Outcome, VoteCounts, Votes
-from schemas.rules import BodyProfile, MajorityResult, SupermajorityRule, cite_section, parse_fraction
+from schemas.rules import BodyProfile, MajorityResult, SupermajorityRule, parse_fraction
 
 MAX_VOTES = len(LAENDER)  # Regularien 5.1: jedes Land verfügt über eine Stimme
 
@@ -173,6 +173,14 @@ def is_supermajority(yes: int, base: int, rule: SupermajorityRule) -> bool:
         return False
     return yes >= required_yes(parse_fraction(rule.fraction), base)  # Regularien 4.3
 
+
+
+def describe_supermajority(rule: SupermajorityRule | None, fallback: str) -> str:
+    """'2/3 der Teilnehmenden' (late motions) or '2/3 der abgegebenen Stimmen' (Bundesrat), Regularien 4.3."""
+    if rule is None:
+        return fallback
+    base = "der Teilnehmenden" if rule.base == "participants" else "der abgegebenen Stimmen"
+    return f"{rule.fraction} {base}"
 
 
 def plural(number: int, singular: str, several: str) -> str:
