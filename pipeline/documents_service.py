@@ -19,6 +19,7 @@ from pipeline.storage import Database
 from schemas.documents import DocumentKind, DocumentSpec
 from schemas.errors import ConfigError, EnvironmentProblem
 
+
 @dataclass(slots=True)
 class BuiltDocument:
     kind: DocumentKind

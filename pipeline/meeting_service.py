@@ -40,7 +40,7 @@ def load_meeting(db: Database, settings: Settings, body: str, number: int, input
         stored = load_meeting_inputs(session, conference_id)
         query = select(DocumentRow.sha256, DocumentRow.location).where(DocumentRow.conference_id == conference_id)
         locations = {sha: location for sha, location in session.execute(query)}
-    motions = [Motion(item.sha256, item.name, item.record, item.checks, locations.get(item.sha256)) for item in report.items]
+    motions = [Motion(item.sha256, item.name, item.record, item.checks) for item in report.items]
     return assemble_meeting(
         plan.conference, plan.profile, plan.chair, plan.deadlines, motions, inputs or stored,
         letterhead=settings.letterhead, originals=find_original_pdfs(settings, locations),

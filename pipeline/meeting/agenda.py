@@ -35,7 +35,6 @@ class Motion:
     name: str
     record: ExtractionRecord
     checks: MotionChecks
-    location: str | None = None
 
     @property
     def title(self) -> str:

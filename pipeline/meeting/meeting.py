@@ -8,10 +8,9 @@ from pathlib import Path
 
 from pipeline.meeting.agenda import Agenda, Motion, build_agenda
 from pipeline.meeting.resolutions import Resolution, decide_session
-from pipeline.rules.majority import name_land
 from schemas.documents import DocumentKind
 from schemas.meeting import MeetingInputs, MeetingSession, Participant
-from schemas.records import LandCode
+from schemas.records import LAENDER, LandCode
 from schemas.rules import BodyProfile, ConferenceEntry, Deadline
 
 
@@ -30,7 +29,7 @@ class Meeting:
 
     @property
     def chair_name(self) -> str:
-        return name_land(self.chair).rsplit(" (", 1)[0] if self.chair else "das Vorsitzland"
+        return LAENDER[self.chair] if self.chair else "das Vorsitzland"
 
     def find_deadline(self, rule: str) -> Deadline | None:
         return next((d for d in self.deadlines if d.rule == rule), None)
