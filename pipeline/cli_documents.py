@@ -12,7 +12,7 @@ from pipeline import meeting_service
 from pipeline.documents_service import DocumentOptions, build_documents
 from pipeline.settings import Settings
 from pipeline.storage import connect
-from schemas.documents import DocumentKind
+from schemas.documents import MEETING_KINDS, DocumentKind
 from schemas.meeting import InputKind
 
 INPUT_HELP = {
@@ -59,7 +59,7 @@ def meeting_show(settings: Settings, body: str, number: int) -> None:
 @click.command()
 @click.argument("body")
 @click.argument("number", type=click.IntRange(min=1))
-@click.option("--kind", "kinds", multiple=True, type=click.Choice([k.value for k in DocumentKind]),
+@click.option("--kind", "kinds", multiple=True, type=click.Choice([k.value for k in MEETING_KINDS]),
               help="Nur diese Dokumentart (mehrfach möglich); ohne Angabe alle.")
 @click.option("--ohne-pdf", "no_pdf", is_flag=True, help="Nur Word-Dateien, keine PDF (ohne LibreOffice).")
 @click.option("--pdfa", is_flag=True, help="PDF/A-2b für die Archivierung.")

@@ -16,7 +16,7 @@ from pipeline.meeting_service import load_meeting
 from pipeline.service import write_bytes_atomically
 from pipeline.settings import Settings
 from pipeline.storage import Database
-from schemas.documents import DocumentKind, DocumentSpec
+from schemas.documents import MEETING_KINDS, DocumentKind, DocumentSpec
 from schemas.errors import ConfigError, EnvironmentProblem
 
 
@@ -51,7 +51,7 @@ def build_documents(
     meeting = load_meeting(db, settings, body, number)
     folder = resolve_folders(settings).out / f"{meeting.conference.body}-{meeting.conference.number}"
     report = DocumentsReport(folder, warnings=collect_warnings(meeting))
-    specs = [compose_document(kind, meeting, originals=options.originals) for kind in kinds or list(DocumentKind)]
+    specs = [compose_document(kind, meeting, originals=options.originals) for kind in kinds or MEETING_KINDS]
     pdfa = options.pdfa or settings.pdfa
     if pdfa and any(spec.attachments for spec in specs):
         report.warnings.append("PDF/A: angehängte Originale und Anlagen werden nicht nach PDF/A umgewandelt; "

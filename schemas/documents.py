@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class DocumentKind(StrEnum):
-    """The kinds of ``intmk documents``; the value is the command-line name and part of the file name."""
+    """The kinds of document; the value is the command-line name and part of the file name."""
 
     EINLADUNG = "einladung"
     TAGESORDNUNG = "tagesordnung"
@@ -21,8 +21,10 @@ class DocumentKind(StrEnum):
     NIEDERSCHRIFT_INTERN = "niederschrift-intern"
     NIEDERSCHRIFT_OEFFENTLICH = "niederschrift-oeffentlich"
     NIEDERSCHRIFT_VORKONFERENZ = "niederschrift-vorkonferenz"
+    BESCHLUSSSAMMLUNG = "beschlusssammlung"  # intmk export: resolutions of a conference or a search
 
 
+MEETING_KINDS = tuple(kind for kind in DocumentKind if kind is not DocumentKind.BESCHLUSSSAMMLUNG)
 PUBLIC_KINDS = frozenset({DocumentKind.NIEDERSCHRIFT_OEFFENTLICH})
 
 BlockKind = Literal["title", "heading", "paragraph", "bullets", "table", "page_break", "marking"]

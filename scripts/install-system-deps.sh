@@ -4,10 +4,11 @@
 # libreoffice-writer-nogui: Word -> PDF (and PDF/A) of the meeting documents (outputs/pdf.py).
 # fonts-dejavu-core, fonts-liberation2: fonts for that conversion (with --no-install-recommends
 # LibreOffice brings none but its symbol font; Liberation has the metrics of Arial/Times New Roman).
+# tesseract-ocr, tesseract-ocr-deu, ghostscript: OCRmyPDF for archive digitization (intmk digitize).
 # postgresql: the storage tests start a real, throw-away PostgreSQL server (INTMK_DATABASE_URL).
 set -euo pipefail
-packages=(poppler-utils libreoffice-writer-nogui)
-commands=(pdftotext soffice)
+packages=(poppler-utils libreoffice-writer-nogui tesseract-ocr ghostscript)
+commands=(pdftotext soffice tesseract gs)
 fonts=(fonts-dejavu-core fonts-liberation2)
 font_names=("DejaVu Sans" "Liberation Sans")
 
@@ -18,6 +19,7 @@ done
 for i in "${!fonts[@]}"; do
   [ -n "$(fc-list "${font_names[$i]}" family 2>/dev/null)" ] || missing+=("${fonts[$i]}")
 done
+compgen -G "/usr/share/tesseract-ocr/*/tessdata/deu.traineddata" >/dev/null || missing+=(tesseract-ocr-deu)
 compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null || missing+=(postgresql)
 if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
   missing+=(python3-venv)

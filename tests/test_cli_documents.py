@@ -19,7 +19,7 @@ import pytest
 from pypdf import PdfReader
 
 from outputs.docx_writer import read_docx_text
-from schemas.documents import DocumentKind
+from schemas.documents import MEETING_KINDS, DocumentKind
 from schemas.errors import ExitCode
 from tests.fixtures.cli import run_intmk
 from tests.fixtures.motions import write_motion
@@ -177,7 +177,7 @@ def test_bad_inputs_are_refused_with_file_line_and_problem(prepared, tmp_path):
 def test_full_document_set_is_word_and_pdf(built):
     home, paths = built
     folder = home.joinpath(*OUT)
-    expected = [folder / f"IntMK-23-{kind.value}{suffix}" for kind in DocumentKind for suffix in (".docx", ".pdf")]
+    expected = [folder / f"IntMK-23-{kind.value}{suffix}" for kind in MEETING_KINDS for suffix in (".docx", ".pdf")]
     assert paths == expected
     assert sorted(folder.iterdir()) == sorted(expected)
     for path in paths:
@@ -210,7 +210,7 @@ def test_one_kind_only(imported, tmp_path):
 
 def test_without_pdf_only_word_files(word_only):
     home, paths = word_only
-    assert [path.name for path in paths] == [f"IntMK-23-{kind.value}.docx" for kind in DocumentKind]
+    assert [path.name for path in paths] == [f"IntMK-23-{kind.value}.docx" for kind in MEETING_KINDS]
     assert sorted(path.suffix for path in home.joinpath(*OUT).iterdir()) == [".docx"] * len(DocumentKind)
 
 

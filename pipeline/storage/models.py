@@ -9,6 +9,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     MetaData,
@@ -160,3 +161,24 @@ class MeetingInputRow(Base):
     source_name: Mapped[str] = mapped_column(Text)
     source_sha256: Mapped[str] = mapped_column(String(64))
     imported: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class DigitizationRow(Base):
+    """One scanned file of an archive batch (``intmk digitize``): done once per SHA-256 and pipeline version."""
+
+    __tablename__ = "digitizations"
+    __table_args__ = (UniqueConstraint("sha256", "pipeline_version", name="uq_digitizations_sha256_version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    pipeline_version: Mapped[str] = mapped_column(String(32))
+    source_path: Mapped[str] = mapped_column(Text)
+    output_path: Mapped[str | None] = mapped_column(Text)
+    pages: Mapped[int | None] = mapped_column(Integer)
+    ocr_pages: Mapped[int | None] = mapped_column(Integer)
+    confidence: Mapped[float | None] = mapped_column(Float)
+    outcome: Mapped[str] = mapped_column(String(16))
+    reason_code: Mapped[str | None] = mapped_column(String(32))
+    reason: Mapped[str | None] = mapped_column(Text)
+    seconds: Mapped[float | None] = mapped_column(Float)
+    finished: Mapped[dt.datetime] = mapped_column(UTCDateTime())
