@@ -82,6 +82,7 @@ class Source(_Model):
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     pages: tuple[int, int] = Field(description="first and last page of this item (1-based)")
     ocr: bool = False
+    ocr_confidence: float | None = Field(default=None, ge=0, le=100, description="mean Tesseract word confidence")
     format: Literal["pdf", "docx"] = "pdf"
 
 
