@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from pipeline import cli_documents, cli_inbox, cli_rules, report, service
+from pipeline import cli_digitize, cli_documents, cli_inbox, cli_rules, report, service
 from pipeline.settings import Settings
 from schemas import ErrorRecord, ExtractionRecord
 from schemas.errors import ExitCode, IntmkError
@@ -56,6 +56,7 @@ def schema(kind: str) -> None:
 cli_rules.register(cli)
 cli_inbox.register(cli)
 cli_documents.register(cli)
+cli_digitize.register(cli)
 
 
 def emit_result(result: service.FileResult, as_json: bool) -> None:

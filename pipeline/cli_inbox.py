@@ -6,6 +6,8 @@ import json
 import logging
 import sys
 import threading
+from collections.abc import Callable
+from typing import TypeVar
 
 import click
 from rich.console import Console
@@ -19,6 +21,8 @@ from pipeline.inbox.status import audit_folders, read_status
 from pipeline.settings import Settings
 from pipeline.storage import connect
 from schemas.errors import ExitCode, IntmkError, TransientError
+
+T = TypeVar("T")
 
 PROGRESS_FROM = 10  # a bar only for batches worth watching
 
@@ -51,16 +55,22 @@ def run_pass_with_prefect(settings: Settings, *, wait: bool) -> PassReport:
     bar = ProgressBar()
     try:
         with report_progress(bar):
-            return run_inbox_flow(settings, wait=wait)
+            return run_with_prefect_errors(lambda: run_inbox_flow(settings, wait=wait),
+                                           "die Dateien bleiben im Eingang und werden beim nächsten Lauf gelesen.")
+    finally:
+        bar.stop()
+
+
+def run_with_prefect_errors(call: Callable[[], T], consequence: str = "der nächste Lauf setzt fort.") -> T:
+    """A Prefect API that cannot be reached is a transient problem (exit 5), with what it means for the files."""
+    try:
+        return call()
     except Exception as exc:  # noqa: BLE001 - Prefect's API errors come from httpx and Prefect alike
         if is_prefect_unreachable(exc):
             raise TransientError(
-                "Die Prefect-API ist nicht erreichbar (PREFECT_API_URL). Es wurde nichts verarbeitet; "
-                "die Dateien bleiben im Eingang und werden beim nächsten Lauf gelesen."
+                f"Die Prefect-API ist nicht erreichbar (PREFECT_API_URL). Es wurde nichts verarbeitet; {consequence}"
             ) from exc
         raise
-    finally:
-        bar.stop()
 
 
 def is_prefect_unreachable(exc: BaseException) -> bool:

@@ -15,15 +15,19 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 from prefect import flow, serve, task
 from prefect.cache_policies import NO_CACHE
 from prefect.schedules import Cron
 from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, get_current_settings, temporary_settings
-from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.futures import as_completed
+from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
 from pipeline.bundesrat_service import sync_register
+from pipeline.digitize.batch import Batch, notify_done, notify_start
+from pipeline.digitize.process import DigitizeOutcome, digitize_file
 from pipeline.inbox.claim import Claim
 from pipeline.inbox.outcome import DocumentOutcome
 from pipeline.inbox.process import PassContext
@@ -45,6 +49,7 @@ from schemas.errors import EnvironmentProblem
 INBOX_FLOW = "intmk-eingang"
 BUNDESRAT_FLOW = "intmk-bundesrat-abgleich"
 REMINDER_FLOW = "intmk-fristenerinnerung"
+DIGITIZE_FLOW = "intmk-digitalisierung"
 BERLIN = "Europe/Berlin"
 
 
@@ -70,6 +75,42 @@ def inbox_flow(wait: bool = True, settings: Settings | None = None) -> PassRepor
             for outcomes in futures.result():
                 report.outcomes.extend(outcomes)
         return finish_pass(ctx, report)
+
+
+@task(name="scan-digitalisieren", cache_policy=NO_CACHE)
+def digitize_task(path: str, root: str, settings: Settings) -> DigitizeOutcome:
+    """One scanned file: OCR where needed, extract, store (one task each: a file takes seconds to minutes)."""
+    return digitize_file(Path(path), Path(root), settings)
+
+
+@flow(name=DIGITIZE_FLOW, log_prints=False, validate_parameters=False)
+def digitize_flow(batch: Batch, settings: Settings) -> list[DigitizeOutcome]:
+    """The files of an archive batch on the task runner's workers; outcomes as they finish."""
+    notify_start(batch)
+    futures = [digitize_task.submit(str(path), str(batch.root), settings) for path in batch.todo]
+    outcomes = list(batch.skipped)
+    for future in as_completed(futures):
+        outcome = future.result()
+        notify_done(outcome, batch)
+        outcomes.append(outcome)
+    return outcomes
+
+
+def choose_digitize_runner(settings: Settings) -> TaskRunner:
+    """A running Dask cluster when ``INTMK_DASK_ADDRESS`` / ``--dask-address`` names one, else local processes.
+
+    One Tesseract per worker process (OMP_THREAD_LIMIT=1 in the OCR stage): near-linear on the cores.
+    """
+    if settings.dask_address:
+        from prefect_dask import DaskTaskRunner  # noqa: PLC0415 - only when a cluster is named
+
+        return DaskTaskRunner(address=settings.dask_address)
+    return ProcessPoolTaskRunner(max_workers=settings.workers)
+
+
+def run_digitize_flow(batch: Batch, settings: Settings) -> list[DigitizeOutcome]:
+    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        return digitize_flow.with_options(task_runner=choose_digitize_runner(settings))(batch, settings)
 
 
 @flow(name=BUNDESRAT_FLOW, log_prints=True)

@@ -55,6 +55,11 @@ class Settings(BaseSettings):
     pdf_timeout_seconds: float = Field(default=180.0, gt=0, description="Höchstdauer einer PDF-Umwandlung")
     pdfa: bool = Field(default=False, description="PDF/A-2b statt einfachem PDF")
 
+    # Archive digitization (intmk digitize)
+    ocr_language: str = Field(default="deu", description="Tesseract-Sprache")
+    ocr_timeout_seconds: float = Field(default=900.0, gt=0, description="Höchstdauer der Texterkennung je Dokument")
+    dask_address: str | None = Field(default=None, description="laufender Dask-Cluster, z. B. tcp://host:8786")
+
     default_body: str = Field(default="IntMK", description="Gremium, wenn ein Dokument keines nennt")
     profile_dir: Path | None = Field(default=None, description="eigene Gremienprofile (*.toml)")
     dip_base_url: str = Field(default="https://search.dip.bundestag.de/api/v1", description="DIP-API")

@@ -1,0 +1,1 @@
+"""Archive digitization (``intmk digitize``): find scans, OCR them, store their records, report."""

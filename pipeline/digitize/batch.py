@@ -1,0 +1,114 @@
+"""A digitization batch: which files to do, progress hooks, the CSV report. No Prefect here."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from sqlalchemy import select
+
+from extractors.hashing import sha256_file
+from pipeline.digitize.process import OUTPUT_FOLDER, DigitizeOutcome
+from pipeline.digitize.walk import count_pages, find_scans
+from pipeline.inbox.folders import resolve_folders
+from pipeline.service import write_bytes_atomically
+from pipeline.settings import Settings
+from pipeline.storage import connect
+from pipeline.storage.models import DigitizationRow
+from pipeline.version import PIPELINE_VERSION
+
+REPORT_COLUMNS = ("datei", "sha256", "ergebnis", "grund_code", "grund", "seiten", "ocr_seiten", "konfidenz",
+                  "datensaetze", "sekunden", "ausgabe")
+
+
+@dataclass(slots=True)
+class Batch:
+    root: Path
+    todo: list[Path] = field(default_factory=list)
+    pages: dict[Path, int] = field(default_factory=dict)
+    skipped: list[DigitizeOutcome] = field(default_factory=list)
+
+    @property
+    def total_pages(self) -> int:
+        return sum(self.pages.get(path, 0) for path in self.todo)
+
+
+class ProgressHook(Protocol):
+    def start(self, files: int, pages: int) -> None: ...
+    def advance(self, outcome: DigitizeOutcome, pages: int) -> None: ...
+
+
+_hooks: list[ProgressHook] = []
+
+
+@contextmanager
+def report_progress(hook: ProgressHook) -> Iterator[None]:
+    """Show progress of the batches run inside (the CLI's progress bar with pages per minute)."""
+    _hooks.append(hook)
+    try:
+        yield
+    finally:
+        _hooks.remove(hook)
+
+
+def notify_start(batch: Batch) -> None:
+    for hook in _hooks:
+        hook.start(len(batch.todo), batch.total_pages)
+
+
+def notify_done(outcome: DigitizeOutcome, batch: Batch) -> None:
+    for hook in _hooks:
+        hook.advance(outcome, batch.pages.get(Path(outcome.path), 0))
+
+
+def plan_batch(root: Path, settings: Settings) -> Batch:
+    """Every PDF below ``root``; files already done (same bytes, same pipeline version) are skipped."""
+    output = resolve_folders(settings).out / OUTPUT_FOLDER
+    batch = Batch(root)
+    done = load_done(settings)
+    for path in find_scans(root, exclude=output):
+        try:
+            sha256 = sha256_file(path)
+        except OSError:
+            sha256 = None  # the stage reports it
+        if sha256 in done:
+            batch.skipped.append(DigitizeOutcome(str(path), sha256, "übersprungen", reason="bereits digitalisiert"))
+            continue
+        batch.todo.append(path)
+        batch.pages[path] = count_pages(path)
+    return batch
+
+
+def load_done(settings: Settings) -> set[str]:
+    query = select(DigitizationRow.sha256).where(
+        DigitizationRow.pipeline_version == PIPELINE_VERSION, DigitizationRow.outcome == "digitalisiert")
+    with connect(settings).session() as session:
+        return set(session.scalars(query))
+
+
+def write_report(outcomes: Sequence[DigitizeOutcome], target: Path) -> Path:
+    """CSV for Excel (semicolon, UTF-8 with BOM): every file with its outcome and reason."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(REPORT_COLUMNS)
+    for o in sorted(outcomes, key=lambda o: o.path):
+        confidence = f"{o.confidence:.1f}".replace(".", ",") if o.confidence is not None else ""
+        writer.writerow([o.path, o.sha256 or "", o.outcome, o.reason_code or "", o.reason or "", o.pages, o.ocr_pages,
+                         confidence, o.records, f"{o.seconds:.2f}".replace(".", ","), o.output or ""])
+    return write_bytes_atomically(target, ("\ufeff" + buffer.getvalue()).encode("utf-8"))
+
+
+def default_report_path(settings: Settings, now: dt.datetime | None = None) -> Path:
+    moment = (now or dt.datetime.now(dt.UTC)).strftime("%Y%m%d-%H%M%S")
+    return resolve_folders(settings).out / OUTPUT_FOLDER / f"bericht-{moment}.csv"
+
+
+def count_outcomes(outcomes: Iterable[DigitizeOutcome]) -> Counter[str]:
+    return Counter(o.outcome for o in outcomes)

@@ -1,0 +1,141 @@
+"""One scanned file through digitization: hash, skip if done, OCR where needed, extract, store.
+
+Plain functions (no Prefect): the flow hands each file to a Dask worker, tests call them directly.
+The original is only read; the searchable PDF/A goes to ``out/digitalisat/`` mirroring the tree.
+A file is done once its row for this SHA-256 and pipeline version is committed, so a killed batch
+resumes where it stopped (RELIABILITY.md: nothing lost, nothing twice).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from extractors.hashing import sha256_file
+from extractors.ocr import inspect_text_layer, mark_ocr, run_ocr
+from pipeline.assignment import assign_document
+from pipeline.inbox.folders import resolve_folders
+from pipeline.service import extract_file
+from pipeline.settings import Settings
+from pipeline.storage import connect
+from pipeline.storage.documents import store_extraction
+from pipeline.storage.models import DigitizationRow, DocumentRow
+from pipeline.version import PIPELINE_VERSION
+from schemas import ExtractionRecord
+from schemas.errors import InputError, IntmkError
+
+OUTPUT_FOLDER = "digitalisat"
+
+
+@dataclass(slots=True)
+class DigitizeOutcome:
+    """What happened to one file; one line of the CSV report."""
+
+    path: str
+    sha256: str | None
+    outcome: str  # digitalisiert | übersprungen | fehler
+    pages: int = 0
+    ocr_pages: int = 0
+    confidence: float | None = None
+    records: int = 0
+    seconds: float = 0.0
+    output: str | None = None
+    reason_code: str | None = None
+    reason: str | None = None
+
+
+def digitize_file(path: Path, root: Path, settings: Settings) -> DigitizeOutcome:
+    """Never raises for a bad file: its classified error is the outcome, the batch goes on."""
+    started = time.monotonic()
+    sha256, records = None, []
+    try:
+        sha256 = sha256_file(path)
+        if is_done(settings, sha256):
+            return DigitizeOutcome(str(path), sha256, "übersprungen", reason="bereits digitalisiert (gleicher Inhalt)")
+        outcome, records = read_scan(path, root, sha256, settings)
+    except IntmkError as exc:
+        outcome = DigitizeOutcome(str(path), sha256, "fehler", reason_code=str(exc.code), reason=exc.message)
+    except OSError as exc:
+        outcome = DigitizeOutcome(str(path), sha256, "fehler", reason_code="file_access",
+                                  reason=f"Datei nicht lesbar: {exc.strerror}")
+    outcome.seconds = round(time.monotonic() - started, 2)
+    if sha256 is not None:
+        save_result(settings, path, root, outcome, records)
+    return outcome
+
+
+def read_scan(path: Path, root: Path, sha256: str, settings: Settings) -> tuple[DigitizeOutcome, list[ExtractionRecord]]:
+    """OCR when pages lack a usable text layer (mojibake: the whole file again), then extract."""
+    layer = inspect_text_layer(path)
+    outcome = DigitizeOutcome(str(path), sha256, "digitalisiert", pages=layer.pages)
+    source = path
+    if layer.needs_ocr:
+        target = output_path(path, root, sha256, settings)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        result = run_ocr(path, target, language=settings.ocr_language, force=layer.needs_forced_ocr,
+                         timeout=settings.ocr_timeout_seconds)
+        outcome.ocr_pages, outcome.confidence, outcome.output = result.ocr_pages, result.confidence, str(target)
+        source = target
+    extracted = extract_file(source, settings)
+    if extracted.error is not None:
+        raise InputError(extracted.error.message, code=extracted.error.code)
+    records = [describe_original(r, path, sha256) for r in extracted.records]
+    if layer.needs_ocr:
+        records = mark_ocr(records, outcome.confidence)
+    outcome.records = len(records)
+    return outcome, records
+
+
+def describe_original(record: ExtractionRecord, path: Path, sha256: str) -> ExtractionRecord:
+    """The record describes the archived original, not our searchable copy."""
+    return record.model_copy(update={"source": record.source.model_copy(update={"path": str(path), "sha256": sha256})})
+
+
+def output_path(path: Path, root: Path, sha256: str, settings: Settings) -> Path:
+    """``out/digitalisat/<folders below root>/<name>-<hash>.pdf``: the tree mirrored, never a name clash."""
+    relative = path.resolve().relative_to(root.resolve())
+    folder = resolve_folders(settings).out / OUTPUT_FOLDER / relative.parent
+    return folder / f"{relative.stem}-{sha256[:12]}.pdf"
+
+
+def is_done(settings: Settings, sha256: str) -> bool:
+    with connect(settings).session() as session:
+        query = select(DigitizationRow.id).where(
+            DigitizationRow.sha256 == sha256, DigitizationRow.pipeline_version == PIPELINE_VERSION,
+            DigitizationRow.outcome == "digitalisiert")
+        return session.scalar(query) is not None
+
+
+def save_result(settings: Settings, path: Path, root: Path, outcome: DigitizeOutcome, records: list[ExtractionRecord]) -> None:
+    """One transaction: the document, its records and conference, and the file's digitization row.
+
+    A later run skips a file whose row says done and tries a failed one again.
+    """
+    with connect(settings).session() as session:
+        if outcome.outcome == "digitalisiert":
+            store_document(session, settings, path, root, outcome.sha256, records)
+        query = select(DigitizationRow).where(DigitizationRow.sha256 == outcome.sha256,
+                                              DigitizationRow.pipeline_version == PIPELINE_VERSION)
+        row = session.scalars(query).one_or_none() or DigitizationRow(sha256=outcome.sha256, pipeline_version=PIPELINE_VERSION)
+        row.source_path, row.output_path, row.outcome = outcome.path, outcome.output, outcome.outcome
+        row.pages, row.ocr_pages, row.confidence = outcome.pages, outcome.ocr_pages, outcome.confidence
+        row.reason_code, row.reason, row.seconds = outcome.reason_code, outcome.reason, outcome.seconds
+        row.finished = dt.datetime.now(dt.UTC)
+        session.add(row)
+
+
+def store_document(session: Session, settings: Settings, path: Path, root: Path, sha256: str, records: list[ExtractionRecord]) -> None:
+    """Received: unknown (it comes from an archive); assigned to the conference its header names."""
+    document = session.get(DocumentRow, sha256)
+    if document is None:
+        document = DocumentRow(sha256=sha256, original_name=str(path.relative_to(root)), size=path.stat().st_size,
+                               state="queued", first_seen=dt.datetime.now(dt.UTC), received=None, received_source="archive")
+        session.add(document)
+        session.flush()
+    store_extraction(session, sha256, PIPELINE_VERSION, records)
+    assign_document(session, settings, document, records, None)

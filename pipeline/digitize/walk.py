@@ -1,0 +1,48 @@
+"""The files of an archive tree that ``intmk digitize`` takes: PDFs, found by their bytes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from schemas.errors import UsageProblem
+
+PDF_MAGIC = b"%PDF-"
+
+
+def find_scans(root: Path, *, exclude: Path | None = None) -> list[Path]:
+    """Every regular PDF below ``root`` in a stable order; links, hidden names and ``exclude`` skipped."""
+    if not root.is_dir():
+        raise UsageProblem(f"{root} ist kein Ordner.")
+    skip = exclude.resolve() if exclude is not None else None
+    found = []
+    for folder, dirs, files in os.walk(root):
+        here = Path(folder)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (skip is None or (here / d).resolve() != skip))
+        for name in sorted(files):
+            path = here / name
+            if not name.startswith(".") and not path.is_symlink() and is_pdf(path):
+                found.append(path)
+    return found
+
+
+def is_pdf(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(1024).lstrip()[:5] == PDF_MAGIC
+    except OSError:
+        return False
+
+
+def count_pages(path: Path) -> int:
+    """Pages of a PDF for the progress bar; 0 when it cannot be opened (the stage reports why)."""
+    import pypdfium2
+
+    try:
+        document = pypdfium2.PdfDocument(str(path))
+    except Exception:  # noqa: BLE001 - any failure here only affects the ETA
+        return 0
+    try:
+        return len(document)
+    finally:
+        document.close()
