@@ -71,19 +71,30 @@ def notify_done(outcome: DigitizeOutcome, batch: Batch) -> None:
 def plan_batch(root: Path, settings: Settings) -> Batch:
     """Every PDF below ``root``; files already done (same bytes, same pipeline version) are skipped."""
     output = resolve_folders(settings).out / OUTPUT_FOLDER
+    remove_stale_parts(output)
     batch = Batch(root)
-    done = load_done(settings)
+    done, first_of = load_done(settings), {}
     for path in find_scans(root, exclude=output):
         try:
             sha256 = sha256_file(path)
         except OSError:
             sha256 = None  # the stage reports it
-        if sha256 in done:
-            batch.skipped.append(DigitizeOutcome(str(path), sha256, "übersprungen", reason="bereits digitalisiert"))
+        if sha256 in done or sha256 in first_of:
+            reason = "bereits digitalisiert" if sha256 in done else f"inhaltsgleich mit {first_of[sha256]}"
+            batch.skipped.append(DigitizeOutcome(str(path), sha256, "übersprungen", reason=reason))
             continue
+        if sha256 is not None:
+            first_of[sha256] = path
         batch.todo.append(path)
         batch.pages[path] = count_pages(path)
     return batch
+
+
+def remove_stale_parts(output: Path) -> None:
+    """Half-written searchable PDFs of a killed run (OCR writes ``.NAME.part.pdf``, then renames)."""
+    if output.is_dir():
+        for part in output.rglob(".*.part.pdf"):
+            part.unlink(missing_ok=True)
 
 
 def load_done(settings: Settings) -> set[str]:

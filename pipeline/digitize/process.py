@@ -9,7 +9,10 @@ resumes where it stopped (RELIABILITY.md: nothing lost, nothing twice).
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,7 +84,8 @@ def read_scan(path: Path, root: Path, sha256: str, settings: Settings) -> tuple[
                          timeout=settings.ocr_timeout_seconds)
         outcome.ocr_pages, outcome.confidence, outcome.output = result.ocr_pages, result.confidence, str(target)
         source = target
-    extracted = extract_file(source, settings)
+    with allow_child_processes():
+        extracted = extract_file(source, settings)
     if extracted.error is not None:
         raise InputError(extracted.error.message, code=extracted.error.code)
     records = [describe_original(r, path, sha256) for r in extracted.records]
@@ -89,6 +93,21 @@ def read_scan(path: Path, root: Path, sha256: str, settings: Settings) -> tuple[
         records = mark_ocr(records, outcome.confidence)
     outcome.records = len(records)
     return outcome, records
+
+
+@contextmanager
+def allow_child_processes() -> Iterator[None]:
+    """Dask starts its worker processes as daemons, and Python refuses daemons a child process; the
+    parser must still run in its limited child (RELIABILITY.md rule 5), which its parent kills anyway."""
+    process = multiprocessing.current_process()
+    was_daemon = process.daemon
+    if was_daemon:
+        process.daemon = False
+    try:
+        yield
+    finally:
+        if was_daemon:
+            process.daemon = True
 
 
 def describe_original(record: ExtractionRecord, path: Path, sha256: str) -> ExtractionRecord:
