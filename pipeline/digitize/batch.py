@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import shutil
+import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -15,7 +17,7 @@ from typing import Protocol
 from sqlalchemy import select
 
 from extractors.hashing import sha256_file
-from pipeline.digitize.process import OUTPUT_FOLDER, DigitizeOutcome
+from pipeline.digitize.process import OCR_TEMP_FOLDER, OUTPUT_FOLDER, DigitizeOutcome
 from pipeline.digitize.walk import count_pages, find_scans
 from pipeline.inbox.folders import resolve_folders
 from pipeline.service import write_bytes_atomically
@@ -72,6 +74,7 @@ def plan_batch(root: Path, settings: Settings) -> Batch:
     """Every PDF below ``root``; files already done (same bytes, same pipeline version) are skipped."""
     output = resolve_folders(settings).out / OUTPUT_FOLDER
     remove_stale_parts(output)
+    remove_stale_work(settings.home / OCR_TEMP_FOLDER, settings.ocr_timeout_seconds * 2)
     batch = Batch(root)
     done, first_of = load_done(settings), {}
     for path in find_scans(root, exclude=output):
@@ -95,6 +98,16 @@ def remove_stale_parts(output: Path) -> None:
     if output.is_dir():
         for part in output.rglob(".*.part.pdf"):
             part.unlink(missing_ok=True)
+
+
+def remove_stale_work(folder: Path, older_than_s: float) -> None:
+    """OCR work folders a killed run left behind; a running batch's folders are younger."""
+    if not folder.is_dir():
+        return
+    limit = time.time() - older_than_s
+    for work in folder.glob("intmk-ocr-*"):
+        if work.is_dir() and work.stat().st_mtime < limit:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 def load_done(settings: Settings) -> set[str]:

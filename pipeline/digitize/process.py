@@ -20,10 +20,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from extractors.hashing import sha256_file
-from extractors.ocr import inspect_text_layer, mark_ocr, run_ocr
+from extractors.ocr import extract_scanned, inspect_text_layer, run_ocr
 from pipeline.assignment import assign_document
 from pipeline.inbox.folders import resolve_folders
-from pipeline.service import extract_file
+from pipeline.isolation import run_isolated
+from pipeline.service import extract_file, process_limits
 from pipeline.settings import Settings
 from pipeline.storage import connect
 from pipeline.storage.documents import store_extraction
@@ -33,6 +34,7 @@ from schemas import ExtractionRecord
 from schemas.errors import InputError, IntmkError
 
 OUTPUT_FOLDER = "digitalisat"
+OCR_TEMP_FOLDER = "ocr-arbeit"
 
 
 @dataclass(slots=True)
@@ -76,23 +78,29 @@ def read_scan(path: Path, root: Path, sha256: str, settings: Settings) -> tuple[
     """OCR when pages lack a usable text layer (mojibake: the whole file again), then extract."""
     layer = inspect_text_layer(path)
     outcome = DigitizeOutcome(str(path), sha256, "digitalisiert", pages=layer.pages)
-    source = path
     if layer.needs_ocr:
         target = output_path(path, root, sha256, settings)
         target.parent.mkdir(parents=True, exist_ok=True)
         result = run_ocr(path, target, language=settings.ocr_language, force=layer.needs_forced_ocr,
-                         timeout=settings.ocr_timeout_seconds)
+                         timeout=settings.ocr_timeout_seconds, deskew=settings.ocr_deskew, temp_root=ocr_temp_root(settings))
         outcome.ocr_pages, outcome.confidence, outcome.output = result.ocr_pages, result.confidence, str(target)
-        source = target
-    with allow_child_processes():
-        extracted = extract_file(source, settings)
-    if extracted.error is not None:
-        raise InputError(extracted.error.message, code=extracted.error.code)
-    records = [describe_original(r, path, sha256) for r in extracted.records]
-    if layer.needs_ocr:
-        records = mark_ocr(records, outcome.confidence)
+        with allow_child_processes():  # the parser still runs in its limited child (RELIABILITY.md rule 5)
+            records = run_isolated(extract_scanned, path, target, result, limits=process_limits(settings))
+    else:
+        with allow_child_processes():
+            extracted = extract_file(path, settings)
+        if extracted.error is not None:
+            raise InputError(extracted.error.message, code=extracted.error.code)
+        records = extracted.records
     outcome.records = len(records)
     return outcome, records
+
+
+def ocr_temp_root(settings: Settings) -> Path:
+    """OCRmyPDF's work folders inside the home, so that a killed run's leftovers can be found."""
+    folder = settings.home / OCR_TEMP_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @contextmanager
@@ -108,11 +116,6 @@ def allow_child_processes() -> Iterator[None]:
     finally:
         if was_daemon:
             process.daemon = True
-
-
-def describe_original(record: ExtractionRecord, path: Path, sha256: str) -> ExtractionRecord:
-    """The record describes the archived original, not our searchable copy."""
-    return record.model_copy(update={"source": record.source.model_copy(update={"path": str(path), "sha256": sha256})})
 
 
 def output_path(path: Path, root: Path, sha256: str, settings: Settings) -> Path:

@@ -1,0 +1,149 @@
+"""Archive digitization throughput: ``intmk digitize``'s flow on both cores against one raw Tesseract.
+
+    python benchmarks/ocr.py                 # 12 one-page scans at 300 dpi
+    python benchmarks/ocr.py --pages 20 --dpi 200
+
+Builds ``--pages`` one-page motions from the sample text (tests/fixtures) and scans them (image-only
+PDFs, light skew and noise). In the same run, on the same pages:
+
+* ``raw``       one ``tesseract`` process after another (``OMP_THREAD_LIMIT=1``, ``-l deu``) on the
+  pages rendered to PGM beforehand (rendering not timed): the bare OCR engine on one core;
+* ``digitize``  ``pipeline.flows.run_digitize_flow`` on a fresh home: OCRmyPDF with PDF/A output,
+  extraction, storage, one worker process per core (``INTMK_WORKERS``, default 2).
+
+The ratio of pages per minute is the result (the machines are shared and noisy); target >= 1.8,
+i.e. near-linear use of two cores despite OCRmyPDF's extra work. The ephemeral Prefect API's start
+is excluded (started by a warm-up flow first) and printed separately. Character error rate (CER) of
+each against the born-digital text layer (whitespace folded; Levenshtein distance / length):
+digitize must be no worse than raw Tesseract.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+TARGET_RATIO = 1.8
+
+
+def fold(text: str) -> str:
+    return " ".join(text.split())
+
+
+def cer(truth: str, text: str) -> float:
+    from rapidfuzz.distance import Levenshtein
+
+    truth, text = fold(truth), fold(text)
+    return Levenshtein.distance(truth, text) / max(1, len(truth))
+
+
+def page_text(pdf: Path) -> str:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(pdf))
+    try:
+        return "\n".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+    finally:
+        document.close()
+
+
+def build_pages(folder: Path, pages: int, dpi: int) -> list[tuple[Path, str]]:
+    """(scan, born-digital text) per page, from the sample text with varying paragraphs."""
+    from tests.fixtures.motions import write_motion
+    from tests.fixtures.scans import write_scan
+
+    choices = [(0, 1), (2,), (3,), (1, 3), (0,), (2, 3)]
+    scans = []
+    (folder / "archiv").mkdir(parents=True)
+    for index in range(pages):
+        born = write_motion(folder / "digital", f"antrag-{index:03}.pdf", paragraphs=choices[index % len(choices)],
+                            reasoning=[f"Antrag Nummer {index} für die Messung der Texterkennung."])
+        scan = write_scan(born, folder / "archiv" / f"antrag-{index:03}.pdf", dpi=dpi, skew_degrees=0.8, noise=0.01, seed=index)
+        scans.append((scan, page_text(born)))
+    return scans
+
+
+def run_raw(scans: list[tuple[Path, str]], folder: Path, dpi: int) -> tuple[float, float]:
+    """Seconds of sequential single-threaded Tesseract, and its mean CER."""
+    images = []
+    for scan, _ in scans:
+        stem = folder / "raw" / scan.stem
+        stem.parent.mkdir(exist_ok=True)
+        subprocess.run(["pdftoppm", "-gray", "-r", str(dpi), "-singlefile", str(scan), str(stem)], check=True)
+        images.append(stem.with_suffix(".pgm"))
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    started = time.perf_counter()
+    for image in images:
+        subprocess.run(["tesseract", str(image), str(image.with_suffix("")), "-l", "deu"], check=True, env=env,
+                       capture_output=True)
+    seconds = time.perf_counter() - started
+    errors = [cer(truth, image.with_suffix(".txt").read_text(encoding="utf-8")) for image, (_, truth) in zip(images, scans)]
+    return seconds, sum(errors) / len(errors)
+
+
+def start_prefect_api(folder: Path) -> float:
+    """Seconds to start the ephemeral API (a flow over an empty folder); not part of the measurement."""
+    from pipeline.digitize.batch import plan_batch
+    from pipeline.flows import run_digitize_flow
+    from pipeline.settings import Settings
+
+    started = time.perf_counter()
+    warm = Settings(home=folder / "warm")
+    run_digitize_flow(plan_batch(folder / "empty", warm), warm)
+    return time.perf_counter() - started
+
+
+def run_digitize(scans: list[tuple[Path, str]], folder: Path, *, deskew: bool) -> tuple[float, float]:
+    """Seconds of the flow on a fresh home, and its mean CER."""
+    from pipeline.digitize.batch import plan_batch
+    from pipeline.flows import run_digitize_flow
+    from pipeline.settings import Settings
+
+    settings = Settings(home=folder / f"home-{deskew}", ocr_deskew=deskew)
+    batch = plan_batch(folder / "archiv", settings)
+    started = time.perf_counter()
+    outcomes = run_digitize_flow(batch, settings)
+    seconds = time.perf_counter() - started
+    done = {Path(o.path).name: Path(o.output) for o in outcomes if o.outcome == "digitalisiert" and o.output}
+    if len(done) != len(scans):
+        raise SystemExit(f"nur {len(done)} von {len(scans)} Seiten digitalisiert: {outcomes}")
+    errors = [cer(truth, page_text(done[scan.name])) for scan, truth in scans]
+    return seconds, sum(errors) / len(errors)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=12)
+    parser.add_argument("--dpi", type=int, default=300)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="intmk-ocr-bench-") as tmp:
+        folder = Path(tmp)
+        (folder / "empty").mkdir()
+        os.environ.setdefault("PREFECT_HOME", str(folder / "prefect"))
+        os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+        scans = build_pages(folder, args.pages, args.dpi)
+        api_s = start_prefect_api(folder)
+        rows = [("raw", *run_raw(scans, folder, args.dpi))]
+        for deskew in (False, True):
+            rows.append((f"digitize{' +deskew' if deskew else ''}", *run_digitize(scans, folder, deskew=deskew)))
+    raw_ppm = 60 * len(scans) / rows[0][1]
+    print(f"{len(scans)} Seiten, {args.dpi} dpi, {os.cpu_count()} Kerne, INTMK_WORKERS={os.environ.get('INTMK_WORKERS', '2')}")
+    print(f"{'':18} {'Sekunden':>9} {'Seiten/min':>11} {'Verhältnis':>11} {'CER':>7}")
+    for name, seconds, error in rows:
+        ppm = 60 * len(scans) / seconds
+        print(f"{name:18} {seconds:9.1f} {ppm:11.1f} {ppm / raw_ppm:11.2f} {error:7.2%}")
+    print(f"Ziel: Verhältnis >= {TARGET_RATIO}, CER nicht schlechter als raw")
+    print(f"Nicht gemessen: Start der Prefect-API {api_s:.1f} s (einmal je Prozess)")
+
+
+if __name__ == "__main__":
+    main()
