@@ -9,7 +9,15 @@ from pathlib import Path
 
 import click
 
-from pipeline import cli_digitize, cli_documents, cli_inbox, cli_rules, report, service
+from pipeline import (
+    cli_digitize,
+    cli_documents,
+    cli_inbox,
+    cli_rules,
+    cli_search,
+    report,
+    service,
+)
 from pipeline.settings import Settings
 from schemas import ErrorRecord, ExtractionRecord
 from schemas.errors import ExitCode, IntmkError
@@ -57,6 +65,7 @@ cli_rules.register(cli)
 cli_inbox.register(cli)
 cli_documents.register(cli)
 cli_digitize.register(cli)
+cli_search.register(cli)
 
 
 def emit_result(result: service.FileResult, as_json: bool) -> None:
