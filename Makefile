@@ -23,11 +23,12 @@ system-deps:
 
 # Builds the example inbox from the real sample text, enters the example conferences, then runs
 # the main job (one Prefect flow over the inbox: claim, read, check, store, archive); ends by
-# reading the example meeting inputs (examples/meeting/) and building the meeting documents.
+# reading the example meeting inputs (examples/meeting/) and building the meeting documents, then
+# digitizes an archive of two scanned minutes (OCR), searches and exports the Beschlusssammlung.
 # Exit code 3 means "some file was quarantined": the demo inbox holds one bad file on purpose.
 demo: $(STAMP)
 	rm -rf $(DEMO)
-	$(BIN)/python examples/build_inbox.py $(DEMO)/inbox
+	$(BIN)/python examples/build_inbox.py $(DEMO)/inbox $(DEMO)/archiv
 	INTMK_HOME=$(DEMO) $(BIN)/intmk conference import examples/conferences.toml
 	INTMK_HOME=$(DEMO) INTMK_SETTLE_SECONDS=0 $(BIN)/intmk run; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 3 ]
 	INTMK_HOME=$(DEMO) $(BIN)/intmk status --pruefen
@@ -40,7 +41,10 @@ demo: $(STAMP)
 	INTMK_HOME=$(DEMO) $(BIN)/intmk meeting annexes IntMK 23 examples/meeting/anlagen.yaml
 	INTMK_HOME=$(DEMO) $(BIN)/intmk meeting review IntMK 23 examples/meeting/erfolgskontrolle.csv
 	INTMK_HOME=$(DEMO) $(BIN)/intmk documents IntMK 23 --originale
-	@echo "Datensätze: $(DEMO)/out/records.jsonl · Sitzungsdokumente: $(DEMO)/out/IntMK-23 · Quarantäne: $(DEMO)/quarantine"
+	INTMK_HOME=$(DEMO) $(BIN)/intmk digitize $(DEMO)/archiv
+	INTMK_HOME=$(DEMO) $(BIN)/intmk search Migrationsberatungen --limit 3
+	INTMK_HOME=$(DEMO) $(BIN)/intmk export IntMK 12
+	@echo "Datensätze: $(DEMO)/out/records.jsonl · Sitzungsdokumente: $(DEMO)/out/IntMK-23 · Digitalisate: $(DEMO)/out/digitalisat · Quarantäne: $(DEMO)/quarantine"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -48,6 +52,8 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/extract.py
 	$(BIN)/python benchmarks/inbox.py
+	$(BIN)/python benchmarks/ocr.py
+	$(BIN)/python benchmarks/search.py
 
 # One page of each meeting document as PNG in docs/ (after make demo).
 previews: $(STAMP)

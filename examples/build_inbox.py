@@ -4,7 +4,7 @@ Writes the golden layouts (PDF) plus one DOCX motion, one deliberately unreadabl
 per document giving the receipt time by hand, two motions for the 23rd IntMK with sidecars, and two
 e-mails from Rheinland-Pfalz whose attached motions for the 23rd IntMK arrive before and after the
 motion deadline (Regularien 4.3). examples/meeting/ holds the votes and other inputs for them.
-Run: python examples/build_inbox.py DIR
+Run: python examples/build_inbox.py INBOX [ARCHIVE]   (ARCHIVE: scans for intmk digitize)
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.fixtures.layouts import DOCX_LAYOUTS, PDF_LAYOUTS  # noqa: E402
 from tests.fixtures.motions import write_motion  # noqa: E402
+from tests.fixtures.scans import write_scan  # noqa: E402
 
 BERLIN_SUMMER = dt.timezone(dt.timedelta(hours=2))
 BERLIN_WINTER = dt.timezone(dt.timedelta(hours=1))
@@ -72,7 +73,24 @@ def write_mail(folder: Path, name: str, sent: dt.datetime, number: int) -> Path:
     return target
 
 
+def build_archive(folder: Path) -> list[Path]:
+    """An archive tree for ``intmk digitize``: two minutes of the sample as image-only scans (no text layer)."""
+    scans = []
+    for year, layout, skew in (("2017", "sample_as_printed", 0.7), ("2018", "minutes_2018", -0.5)):
+        (folder / ".vorlage").mkdir(parents=True, exist_ok=True)
+        born = PDF_LAYOUTS[layout](folder / ".vorlage").path
+        target = folder / year / f"niederschrift-{layout.replace('_', '-')}.pdf"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        scans.append(write_scan(born, target, dpi=200, skew_degrees=skew, noise=0.01, seed=int(year)))
+        born.unlink()
+    (folder / ".vorlage").rmdir()
+    return scans
+
+
 if __name__ == "__main__":
     target = Path(sys.argv[1] if len(sys.argv) > 1 else "examples/inbox")
     for path in build_inbox(target):
         print(path)
+    if len(sys.argv) > 2:
+        for path in build_archive(Path(sys.argv[2])):
+            print(path)

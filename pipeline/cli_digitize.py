@@ -15,7 +15,9 @@ from rich.text import Text
 from pipeline.digitize.batch import count_outcomes, default_report_path, plan_batch, report_progress, write_report
 from pipeline.digitize.process import DigitizeOutcome
 from pipeline.inbox.folders import prepare_folders
+from pipeline.search_service import refresh_index
 from pipeline.settings import Settings
+from pipeline.storage import connect
 from schemas.errors import ErrorCode, ExitCode
 
 ENVIRONMENT_CODES = {ErrorCode.MISSING_DEPENDENCY.value, ErrorCode.FILE_ACCESS.value, ErrorCode.CONFIG.value}
@@ -88,6 +90,8 @@ def digitize(settings: Settings, folder: Path, dask_address: str | None, report_
         bar.stop()
     target = write_report(outcomes, report_path or default_report_path(settings))
     click.echo(summarize(outcomes, time.monotonic() - started, target))
+    indexed = refresh_index(connect(settings), settings)  # intmk search finds the new resolutions at once
+    click.echo(f"Suchindex: {indexed} Datensätze neu aufgenommen.")
     sys.exit(int(exit_code_of(outcomes)))
 
 

@@ -17,20 +17,11 @@ import pypdfium2 as pdfium
 import pytest
 from rapidfuzz import fuzz
 
-import extractors.ocr as ocr_module
+import extractors.ocr_runner as ocr_runner
 from extractors.extract import extract_document
 from extractors.hashing import sha256_file
-from extractors.ocr import (
-    OcrResult,
-    build_arguments,
-    extract_scanned,
-    inspect_text_layer,
-    map_exit_code,
-    mark_ocr,
-    repair_ocr_line,
-    repair_ocr_text,
-    run_ocr,
-)
+from extractors.ocr import extract_scanned, inspect_text_layer, mark_ocr, repair_ocr_line, repair_ocr_text
+from extractors.ocr_runner import OcrResult, build_arguments, map_exit_code, run_ocr
 from schemas import ExtractionRecord, Source, Statement
 from schemas.errors import EnvironmentProblem, ErrorCode, InputError, InternalError
 from tests.fixtures.layouts import Fixture, build_sample_as_printed
@@ -398,8 +389,8 @@ def test_command_line_per_mode(tmp_path: Path):
     ((10, 2, 1), ["--output-type", "pdfa-2"]),
 ])
 def test_skip_mode_avoids_a_broken_ghostscript(monkeypatch, ghostscript, expected):
-    monkeypatch.setattr(ocr_module, "_ghostscript_version", lambda: ghostscript)
-    monkeypatch.setattr(ocr_module, "_ocrmypdf_version", lambda: (17, 13))
+    monkeypatch.setattr(ocr_runner, "_ghostscript_version", lambda: ghostscript)
+    monkeypatch.setattr(ocr_runner, "_ocrmypdf_version", lambda: (17, 13))
 
     arguments = build_arguments(Path("a.pdf"), Path("b.pdf"), language="deu", mode="skip")
 

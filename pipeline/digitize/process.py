@@ -20,7 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from extractors.hashing import sha256_file
-from extractors.ocr import extract_scanned, inspect_text_layer, run_ocr
+from extractors.ocr import extract_scanned, inspect_text_layer
+from extractors.ocr_runner import run_ocr
 from pipeline.assignment import assign_document
 from pipeline.inbox.folders import resolve_folders
 from pipeline.isolation import run_isolated
