@@ -21,31 +21,11 @@ from pipeline.settings import Settings
 from pipeline.storage import open_database
 from schemas.errors import ErrorCode, ExitCode, UsageProblem
 from tests.fixtures.cli import run_intmk
-from tests.test_search import (
-    CANARY,
-    Store,
-    extract_fixture_files,
-    new_database_url,
-    store_files,
-)
+from tests.fixtures.search_store import CANARY, extracted, store, store_files  # noqa: F401 - extracted and store are fixtures
 
 INTERNAL = (CANARY, "BR-Drs. 450/26", "Bundesrat befasst")  # only in the motions' Begründung
 
 
-@pytest.fixture(scope="module")
-def extracted(tmp_path_factory: pytest.TempPathFactory):
-    return extract_fixture_files(tmp_path_factory.mktemp("dokumente"))
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, extracted) -> Store:
-    home = tmp_path_factory.mktemp(f"home-{request.param}")
-    url = new_database_url(request, request.param, home)
-    settings = Settings(home=home, database_url=url)
-    db = open_database(url)
-    store_files(db, settings, extracted)
-    yield Store(db, settings)
-    db.dispose()
 
 
 def read_outputs(paths: list[Path]) -> tuple[list[dict], dict, str]:

@@ -9,119 +9,31 @@ extracted once per module; each backend gets its own store.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import uuid
-from dataclasses import dataclass
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from pipeline import conference_service
-from pipeline.assignment import assign_document
-from pipeline.receipt import Receipt
 from pipeline.search import refresh as refresh_module
 from pipeline.search.text import make_snippet, parse_query
 from pipeline.search_service import SearchFilters, refresh_index, search
-from pipeline.service import FileResult, extract_file
 from pipeline.settings import Settings
-from pipeline.storage import Database, open_database
+from pipeline.storage import open_database
 from pipeline.storage.bundesrat import upsert_procedures
-from pipeline.storage.documents import record_document, store_extraction
+from pipeline.storage.documents import store_extraction
 from pipeline.version import PIPELINE_VERSION
 from schemas import ErrorInfo
 from schemas.errors import ExitCode, UsageProblem
-from schemas.rules import BundesratProcedure
 from tests.fixtures.cli import run_intmk
-from tests.fixtures.layouts import (
-    build_imk,
-    build_jfmk,
-    build_minutes_2018,
-    build_sample_as_printed,
-    build_toc_table,
+from tests.fixtures.search_store import (  # noqa: F401 - extracted and store are fixtures
+    CANARY,
+    PROCEDURE,
+    Store,
+    extracted,
+    new_database_url,
+    store,
+    store_files,
 )
-from tests.fixtures.motions import write_motion
-
-REPO = Path(__file__).resolve().parents[1]
-BERLIN = ZoneInfo("Europe/Berlin")
-CANARY = "Kanarienvogelbegründung"  # only ever in a Begründung
-PROCEDURE = BundesratProcedure(drucksache="450/26", title="Entwurf eines Gesetzes zur Änderung des Aufenthaltsgesetzes",
-                               status="Beratung")
-# name → (builder or motion options, received in Berlin time)
-MOTIONS = {
-    "puenktlich.pdf": ({"title": "Finanzierung der Migrationsberatungen"}, dt.datetime(2027, 4, 1, 9, 0)),
-    "verfristet.pdf": ({"title": "Migrationsberatung für Geflüchtete"}, dt.datetime(2027, 4, 9, 10, 0)),
-    "bundesrat.pdf": ({"title": "Migrationsberatung im Aufenthaltsgesetz",
-                       "reasoning": ["Der Bundesrat befasst sich bereits damit (BR-Drs. 450/26)."]},
-                      dt.datetime(2027, 4, 2, 9, 0)),
-}
-LAYOUTS = (build_sample_as_printed, build_minutes_2018, build_jfmk, build_imk, build_toc_table)
-
-
-@dataclass(frozen=True)
-class Extracted:
-    path: Path
-    result: FileResult
-    received: dt.datetime
-
-
-@dataclass(frozen=True)
-class Store:
-    db: Database
-    settings: Settings
-
-
-def extract_fixture_files(folder: Path) -> list[Extracted]:
-    """The layouts and the motions, extracted in this process (no child process: faster tests)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    settings = Settings(home=folder)
-    files = [(build(folder).path, dt.datetime(2027, 1, 4, 9, 0)) for build in LAYOUTS]
-    for name, (options, received) in MOTIONS.items():
-        reasoning = [*options.get("reasoning", []), f"Das {CANARY} bleibt intern."]
-        files.append((write_motion(folder, name, title=options["title"], reasoning=reasoning), received))
-    extracted = [Extracted(path, extract_file(path, settings, isolate=False), received.replace(tzinfo=BERLIN))
-                 for path, received in files]
-    assert all(item.result.ok for item in extracted), [item.result.error for item in extracted]
-    return extracted
-
-
-def store_files(db: Database, settings: Settings, extracted: list[Extracted]) -> None:
-    """Conferences 12, 13 and 23, the Bundesrat register, then every file as ``intmk motion add`` stores it."""
-    conference_service.import_conferences(db, settings, REPO / "examples" / "conferences.toml")
-    with db.session() as session:
-        upsert_procedures(session, [PROCEDURE])
-    for item in extracted:
-        sha = item.result.records[0].source.sha256
-        receipt = Receipt(first_seen=item.received, received=item.received, source="override", submitted_by="RP")
-        with db.session() as session:
-            document, _ = record_document(session, sha, item.path.name, item.path.stat().st_size, receipt)
-            store_extraction(session, sha, PIPELINE_VERSION, item.result.records)
-            assign_document(session, settings, document, item.result.records, None)
-
-
-def new_database_url(request: pytest.FixtureRequest, backend: str, folder: Path) -> str:
-    if backend == "sqlite":
-        return f"sqlite:///{folder / 'intmk.sqlite3'}"
-    from tests.fixtures.postgres import create_database
-
-    return create_database(request.getfixturevalue("postgres_server"), f"search_{uuid.uuid4().hex[:12]}")
-
-
-@pytest.fixture(scope="module")
-def extracted(tmp_path_factory: pytest.TempPathFactory) -> list[Extracted]:
-    return extract_fixture_files(tmp_path_factory.mktemp("dokumente"))
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, extracted) -> Store:
-    home = tmp_path_factory.mktemp(f"home-{request.param}")
-    url = new_database_url(request, request.param, home)
-    settings = Settings(home=home, database_url=url)
-    db = open_database(url)
-    store_files(db, settings, extracted)
-    yield Store(db, settings)
-    db.dispose()
 
 
 def find(store: Store, query: str, **filters) -> list:
