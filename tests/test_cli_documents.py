@@ -19,7 +19,7 @@ import pytest
 from pypdf import PdfReader
 
 from outputs.docx_writer import read_docx_text
-from schemas.documents import MEETING_KINDS, DocumentKind
+from schemas.documents import MEETING_KINDS
 from schemas.errors import ExitCode
 from tests.fixtures.cli import run_intmk
 from tests.fixtures.motions import write_motion
@@ -211,7 +211,7 @@ def test_one_kind_only(imported, tmp_path):
 def test_without_pdf_only_word_files(word_only):
     home, paths = word_only
     assert [path.name for path in paths] == [f"IntMK-23-{kind.value}.docx" for kind in MEETING_KINDS]
-    assert sorted(path.suffix for path in home.joinpath(*OUT).iterdir()) == [".docx"] * len(DocumentKind)
+    assert sorted(path.suffix for path in home.joinpath(*OUT).iterdir()) == [".docx"] * len(MEETING_KINDS)
 
 
 def test_pdfa_declares_part_2(imported, tmp_path):
