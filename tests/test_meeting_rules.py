@@ -481,7 +481,7 @@ def test_pre_conference_minutes_are_marked_and_list_its_participants_only(meetin
 
 
 def test_every_kind_has_a_composer() -> None:
-    assert set(COMPOSERS) == set(DocumentKind)
+    assert set(COMPOSERS) == set(MEETING_KINDS)
 
 
 @pytest.mark.parametrize("kind", MEETING_KINDS, ids=lambda kind: kind.value)
