@@ -1,7 +1,7 @@
 """Archive digitization throughput: ``intmk digitize``'s flow on both cores against one raw Tesseract.
 
     python benchmarks/ocr.py                 # 12 one-page scans at 300 dpi
-    python benchmarks/ocr.py --pages 20 --dpi 200
+    python benchmarks/ocr.py --pages 24 --pages-per-document 6   # minutes-like documents
 
 Builds ``--pages`` one-page motions from the sample text (tests/fixtures) and scans them (image-only
 PDFs, light skew and noise). In the same run, on the same pages:
@@ -55,37 +55,50 @@ def page_text(pdf: Path) -> str:
         document.close()
 
 
-def build_pages(folder: Path, pages: int, dpi: int) -> list[tuple[Path, str]]:
-    """(scan, born-digital text) per page, from the sample text with varying paragraphs."""
+def build_pages(folder: Path, pages: int, dpi: int, per_document: int) -> list[tuple[Path, str]]:
+    """(scan, born-digital text) per document of ``per_document`` pages, from the sample text."""
+    from pypdf import PdfWriter
+
     from tests.fixtures.motions import write_motion
     from tests.fixtures.scans import write_scan
 
     choices = [(0, 1), (2,), (3,), (1, 3), (0,), (2, 3)]
-    scans = []
-    (folder / "archiv").mkdir(parents=True)
+    single = []
+    (folder / "seiten").mkdir(parents=True)
     for index in range(pages):
         born = write_motion(folder / "digital", f"antrag-{index:03}.pdf", paragraphs=choices[index % len(choices)],
                             reasoning=[f"Antrag Nummer {index} für die Messung der Texterkennung."])
-        scan = write_scan(born, folder / "archiv" / f"antrag-{index:03}.pdf", dpi=dpi, skew_degrees=0.8, noise=0.01, seed=index)
-        scans.append((scan, page_text(born)))
-    return scans
+        scan = write_scan(born, folder / "seiten" / f"antrag-{index:03}.pdf", dpi=dpi, skew_degrees=0.8, noise=0.01, seed=index)
+        single.append((scan, page_text(born)))
+    documents = []
+    (folder / "archiv").mkdir(parents=True)
+    for start in range(0, pages, per_document):
+        part = single[start:start + per_document]
+        writer = PdfWriter()
+        for scan, _ in part:
+            writer.append(str(scan))
+        target = folder / "archiv" / f"dokument-{start:03}.pdf"
+        writer.write(target)
+        documents.append((target, "\n".join(text for _, text in part)))
+    return documents
 
 
 def run_raw(scans: list[tuple[Path, str]], folder: Path, dpi: int) -> tuple[float, float]:
-    """Seconds of sequential single-threaded Tesseract, and its mean CER."""
-    images = []
+    """Seconds of sequential single-threaded Tesseract over every page, and its mean CER per document."""
+    pages = []
     for scan, _ in scans:
-        stem = folder / "raw" / scan.stem
-        stem.parent.mkdir(exist_ok=True)
-        subprocess.run(["pdftoppm", "-gray", "-r", str(dpi), "-singlefile", str(scan), str(stem)], check=True)
-        images.append(stem.with_suffix(".pgm"))
+        prefix = folder / "raw" / scan.stem
+        prefix.parent.mkdir(exist_ok=True)
+        subprocess.run(["pdftoppm", "-gray", "-r", str(dpi), str(scan), str(prefix)], check=True)
+        pages.append(sorted(prefix.parent.glob(f"{prefix.name}-*.pgm")))
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     started = time.perf_counter()
-    for image in images:
+    for image in (image for images in pages for image in images):
         subprocess.run(["tesseract", str(image), str(image.with_suffix("")), "-l", "deu"], check=True, env=env,
                        capture_output=True)
     seconds = time.perf_counter() - started
-    errors = [cer(truth, image.with_suffix(".txt").read_text(encoding="utf-8")) for image, (_, truth) in zip(images, scans)]
+    errors = [cer(truth, "\n".join(i.with_suffix(".txt").read_text(encoding="utf-8") for i in images))
+              for images, (_, truth) in zip(pages, scans)]
     return seconds, sum(errors) / len(errors)
 
 
@@ -123,6 +136,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=12)
     parser.add_argument("--dpi", type=int, default=300)
+    parser.add_argument("--pages-per-document", type=int, default=1, help="6: minutes-like documents")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="intmk-ocr-bench-") as tmp:
         folder = Path(tmp)
@@ -130,16 +144,16 @@ def main() -> None:
         os.environ.setdefault("PREFECT_HOME", str(folder / "prefect"))
         os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-        scans = build_pages(folder, args.pages, args.dpi)
+        scans = build_pages(folder, args.pages, args.dpi, args.pages_per_document)
         api_s = start_prefect_api(folder)
         rows = [("raw", *run_raw(scans, folder, args.dpi))]
         for deskew in (False, True):
             rows.append((f"digitize{' +deskew' if deskew else ''}", *run_digitize(scans, folder, deskew=deskew)))
-    raw_ppm = 60 * len(scans) / rows[0][1]
-    print(f"{len(scans)} Seiten, {args.dpi} dpi, {os.cpu_count()} Kerne, INTMK_WORKERS={os.environ.get('INTMK_WORKERS', '2')}")
+    raw_ppm = 60 * args.pages / rows[0][1]
+    print(f"{args.pages} Seiten in {len(scans)} Dokumenten, {args.dpi} dpi, {os.cpu_count()} Kerne, INTMK_WORKERS={os.environ.get('INTMK_WORKERS', '2')}")
     print(f"{'':18} {'Sekunden':>9} {'Seiten/min':>11} {'Verhältnis':>11} {'CER':>7}")
     for name, seconds, error in rows:
-        ppm = 60 * len(scans) / seconds
+        ppm = 60 * args.pages / seconds
         print(f"{name:18} {seconds:9.1f} {ppm:11.1f} {ppm / raw_ppm:11.2f} {error:7.2%}")
     print(f"Ziel: Verhältnis >= {TARGET_RATIO}, CER nicht schlechter als raw")
     print(f"Nicht gemessen: Start der Prefect-API {api_s:.1f} s (einmal je Prozess)")
