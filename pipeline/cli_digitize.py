@@ -9,10 +9,24 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    TextColumn,
+    TimeRemainingColumn,
+)
 from rich.text import Text
 
-from pipeline.digitize.batch import count_outcomes, default_report_path, plan_batch, report_progress, write_report
+from pipeline.cli_inbox import run_with_prefect_errors
+from pipeline.digitize.batch import (
+    count_outcomes,
+    default_report_path,
+    plan_batch,
+    report_progress,
+    write_report,
+)
 from pipeline.digitize.process import DigitizeOutcome
 from pipeline.inbox.folders import prepare_folders
 from pipeline.search_service import refresh_index
@@ -75,7 +89,6 @@ def exit_code_of(outcomes: list[DigitizeOutcome]) -> ExitCode:
 @click.pass_obj
 def digitize(settings: Settings, folder: Path, dask_address: str | None, report_path: Path | None, timeout: float | None) -> None:
     """Digitalisiert einen Ordnerbaum mit Scans: Texterkennung, durchsuchbare PDF/A, Datensätze, CSV-Bericht."""
-    from pipeline.cli_inbox import run_with_prefect_errors  # noqa: PLC0415
     from pipeline.flows import run_digitize_flow  # noqa: PLC0415 - Prefect only for flow commands
 
     updates = {key: value for key, value in (("dask_address", dask_address), ("ocr_timeout_seconds", timeout)) if value}

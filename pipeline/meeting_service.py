@@ -12,15 +12,16 @@ from pipeline.inbox.folders import resolve_folders
 from pipeline.meeting.agenda import Motion
 from pipeline.meeting.consistency import check_green_list_votes, check_item_tops, check_vote_tops
 from pipeline.meeting.inputs import read_input, resolve_annex_file
-from pipeline.meeting.meeting import Meeting, assemble_meeting
+from pipeline.meeting.meeting import Meeting, assemble_meeting, replace_inputs
+from pipeline.assignment import require_conference
 from pipeline.motion_service import check_conference
 from pipeline.settings import Settings
 from pipeline.storage import Database
 from pipeline.storage.conferences import find_conference_row
-from pipeline.storage.meeting import FIELDS, list_meeting_sources, load_meeting_inputs, save_meeting_input
+from pipeline.storage.meeting import list_meeting_sources, load_meeting_inputs, save_meeting_input
 from pipeline.storage.models import DocumentRow
 from schemas.errors import UsageProblem
-from schemas.meeting import InputKind, MeetingInputs
+from schemas.meeting import InputKind
 
 
 @dataclass(slots=True)
@@ -31,8 +32,8 @@ class ImportedInput:
     meeting: Meeting
 
 
-def load_meeting(db: Database, settings: Settings, body: str, number: int, inputs: MeetingInputs | None = None) -> Meeting:
-    """The conference, its checked motions and its stored inputs (or ``inputs`` instead)."""
+def load_meeting(db: Database, settings: Settings, body: str, number: int) -> Meeting:
+    """The conference, its checked motions and its stored inputs."""
     report = check_conference(db, settings, body, number)
     plan = report.plan
     with db.session() as session:
@@ -42,7 +43,7 @@ def load_meeting(db: Database, settings: Settings, body: str, number: int, input
         locations = {sha: location for sha, location in session.execute(query)}
     motions = [Motion(item.sha256, item.name, item.record, item.checks) for item in report.items]
     return assemble_meeting(
-        plan.conference, plan.profile, plan.chair, plan.deadlines, motions, inputs or stored,
+        plan.conference, plan.profile, plan.chair, plan.deadlines, motions, stored,
         letterhead=settings.letterhead, originals=find_original_pdfs(settings, locations),
     )
 
@@ -73,9 +74,9 @@ def import_meeting_input(db: Database, settings: Settings, body: str, number: in
     problems = check_against_agenda(kind, entries, current, path.name)
     if problems:
         raise UsageProblem("\n".join(problems))
-    trial = current.inputs.model_copy(update={FIELDS[kind]: entries})
+    trial = current.inputs.model_copy(update={kind.value: entries})
     try:  # the agenda and the Grüne Liste as they would be with the new file
-        meeting = load_meeting(db, settings, body, number, inputs=trial)
+        meeting = replace_inputs(current, trial)
     except UsageProblem as exc:
         raise UsageProblem(f"{path.name}: {exc.message}") from exc
     with db.session() as session:
@@ -95,10 +96,8 @@ def check_against_agenda(kind: InputKind, entries: list, meeting: Meeting, sourc
 
 def describe_inputs(db: Database, settings: Settings, body: str, number: int) -> list[str]:
     """German lines: which input files are stored for the conference, and when."""
-    meeting = load_meeting(db, settings, body, number)
     with db.session() as session:
-        conference_id = find_conference_row(session, meeting.conference.body, number).id
-        rows = list_meeting_sources(session, conference_id)
+        rows = list_meeting_sources(session, require_conference(session, settings, body, number).id)
     lines = [f"{row.kind}: {row.source_name} ({len(row.entries)} Einträge, eingelesen {row.imported:%d.%m.%Y %H:%M} UTC)" for row in rows]
     missing = [kind.value for kind in InputKind if kind.value not in {row.kind for row in rows}]
     if missing:

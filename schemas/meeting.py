@@ -16,7 +16,8 @@ MeetingSession = Literal["hauptkonferenz", "vorkonferenz"]
 
 
 class InputKind(StrEnum):
-    """One stored file per kind and conference; the value is the ``intmk meeting`` sub-command."""
+    """One stored file per kind and conference; the value is the ``intmk meeting`` sub-command and
+    the field of ``MeetingInputs`` that holds its entries."""
 
     PARTICIPANTS = "participants"
     VOTES = "votes"

@@ -17,11 +17,9 @@ import pytest
 from outputs.docx_writer import read_docx_text
 from pipeline.export_service import export_collection
 from pipeline.search_service import SearchFilters
-from pipeline.settings import Settings
-from pipeline.storage import open_database
 from schemas.errors import ErrorCode, ExitCode, UsageProblem
 from tests.fixtures.cli import run_intmk
-from tests.fixtures.search_store import CANARY, extracted, store, store_files  # noqa: F401 - extracted and store are fixtures
+from tests.fixtures.search_store import CANARY, cli_home, extracted, store  # noqa: F401 - fixtures
 
 INTERNAL = (CANARY, "BR-Drs. 450/26", "Bundesrat befasst")  # only in the motions' Begründung
 
@@ -89,16 +87,6 @@ def test_nothing_found_writes_nothing(store, tmp_path):
     with pytest.raises(UsageProblem, match="Konferenz"):
         export_collection(store.db, store.settings, target=tmp_path)
     assert list(tmp_path.iterdir()) == []
-
-
-@pytest.fixture(scope="module")
-def cli_home(tmp_path_factory: pytest.TempPathFactory, extracted) -> Path:
-    home = tmp_path_factory.mktemp("cli-home")
-    settings = Settings(home=home)
-    db = open_database(settings.resolved_database_url)
-    store_files(db, settings, extracted)
-    db.dispose()
-    return home
 
 
 def test_cli_export_of_a_conference_and_a_search(cli_home, tmp_path):

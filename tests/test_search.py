@@ -17,22 +17,20 @@ import pytest
 from pipeline.search import refresh as refresh_module
 from pipeline.search.text import make_snippet, parse_query
 from pipeline.search_service import SearchFilters, refresh_index, search
-from pipeline.settings import Settings
-from pipeline.storage import open_database
 from pipeline.storage.bundesrat import upsert_procedures
 from pipeline.storage.documents import store_extraction
 from pipeline.version import PIPELINE_VERSION
 from schemas import ErrorInfo
 from schemas.errors import ExitCode, UsageProblem
 from tests.fixtures.cli import run_intmk
-from tests.fixtures.search_store import (  # noqa: F401 - extracted and store are fixtures
+from tests.fixtures.search_store import (  # noqa: F401 - cli_home, extracted and store are fixtures
     CANARY,
     PROCEDURE,
     Store,
+    cli_home,
     extracted,
-    new_database_url,
+    open_filled_store,
     store,
-    store_files,
 )
 
 
@@ -137,12 +135,9 @@ def test_snippet_window_and_marks_without_a_store():
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def fresh(request: pytest.FixtureRequest, tmp_path: Path, extracted) -> Store:
-    url = new_database_url(request, request.param, tmp_path)
-    settings = Settings(home=tmp_path, database_url=url)
-    db = open_database(url)
-    store_files(db, settings, extracted)
-    yield Store(db, settings)
-    db.dispose()
+    filled = open_filled_store(request, tmp_path, extracted)
+    yield filled
+    filled.db.dispose()
 
 
 def test_refresh_is_incremental_and_follows_the_store(fresh, extracted):
@@ -186,17 +181,6 @@ def test_register_change_updates_the_bundesrat_flags(fresh, extracted):
         upsert_procedures(session, [PROCEDURE.model_copy(update={"status": "verkündet"})])  # no longer pending
     assert refresh_index(fresh.db, fresh.settings) == total
     assert find(fresh, "Migrationsberatung", bundesrat=True) == []
-
-
-@pytest.fixture(scope="module")
-def cli_home(tmp_path_factory: pytest.TempPathFactory, extracted) -> Path:
-    """A home whose SQLite store is filled in-process; the commands then run as real processes."""
-    home = tmp_path_factory.mktemp("cli-home")
-    settings = Settings(home=home)
-    db = open_database(settings.resolved_database_url)
-    store_files(db, settings, extracted)
-    db.dispose()
-    return home
 
 
 def test_cli_search_json_and_text(cli_home):

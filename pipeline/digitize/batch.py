@@ -8,8 +8,7 @@ import io
 import shutil
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -20,6 +19,7 @@ from extractors.hashing import sha256_file
 from pipeline.digitize.process import OCR_TEMP_FOLDER, OUTPUT_FOLDER, DigitizeOutcome
 from pipeline.digitize.walk import count_pages, find_scans
 from pipeline.inbox.folders import resolve_folders
+from pipeline.progress import Hooks
 from pipeline.service import write_bytes_atomically
 from pipeline.settings import Settings
 from pipeline.storage import connect
@@ -47,17 +47,8 @@ class ProgressHook(Protocol):
     def advance(self, outcome: DigitizeOutcome, pages: int) -> None: ...
 
 
-_hooks: list[ProgressHook] = []
-
-
-@contextmanager
-def report_progress(hook: ProgressHook) -> Iterator[None]:
-    """Show progress of the batches run inside (the CLI's progress bar with pages per minute)."""
-    _hooks.append(hook)
-    try:
-        yield
-    finally:
-        _hooks.remove(hook)
+_hooks: Hooks[ProgressHook] = Hooks()
+report_progress = _hooks.attach  # the CLI's progress bar in pages per minute
 
 
 def notify_start(batch: Batch) -> None:

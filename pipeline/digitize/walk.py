@@ -5,9 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from schemas.errors import UsageProblem
-
-PDF_MAGIC = b"%PDF-"
+from extractors.sniff import sniff_format
+from schemas.errors import InputError, UsageProblem
 
 
 def find_scans(root: Path, *, exclude: Path | None = None) -> list[Path]:
@@ -27,10 +26,10 @@ def find_scans(root: Path, *, exclude: Path | None = None) -> list[Path]:
 
 
 def is_pdf(path: Path) -> bool:
+    """By its bytes, the same way the inbox decides (``extractors.sniff``)."""
     try:
-        with path.open("rb") as handle:
-            return handle.read(1024).lstrip()[:5] == PDF_MAGIC
-    except OSError:
+        return sniff_format(path) == "pdf"
+    except (InputError, OSError):
         return False
 
 

@@ -15,11 +15,19 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from pipeline.inbox.checking import CheckCache
-from pipeline.inbox.claim import Claim, adopt_sidecar, claim_file, list_open_claims, scan_inbox, wait_until_settled
+from pipeline.inbox.claim import (
+    Claim,
+    adopt_sidecar,
+    claim_file,
+    list_open_claims,
+    scan_inbox,
+    wait_until_settled,
+)
 from pipeline.inbox.folders import Folders, prepare_folders
 from pipeline.inbox.moves import remove_stale_temp_files
 from pipeline.inbox.outcome import DocumentOutcome
 from pipeline.inbox.process import PassContext, process_claim
+from pipeline.progress import Hooks
 from pipeline.service import worst_exit_code, write_bytes_atomically
 from pipeline.settings import Settings
 from pipeline.storage import connect
@@ -27,12 +35,14 @@ from pipeline.storage.documents import export_records, latest_extraction_time
 from pipeline.version import PIPELINE_VERSION
 from schemas.errors import ExitCode
 
+
 class ProgressHook(Protocol):
     def start(self, total: int) -> None: ...
     def advance(self, outcome: DocumentOutcome) -> None: ...
 
 
-_progress: list[ProgressHook] = []  # set by the CLI around a pass; tasks run in threads of this process
+_progress: Hooks[ProgressHook] = Hooks()  # set by the CLI around a pass; tasks run in threads of this process
+report_progress = _progress.attach
 
 
 @dataclass(slots=True)
@@ -134,12 +144,3 @@ def run_inbox_pass(settings: Settings, *, wait: bool = True) -> PassReport:
             for outcomes in pool.map(lambda batch: process_batch(batch, ctx), batches):
                 report.outcomes.extend(outcomes)
         return finish_pass(ctx, report)
-
-
-@contextmanager
-def report_progress(hook: ProgressHook) -> Iterator[None]:
-    _progress.append(hook)
-    try:
-        yield
-    finally:
-        _progress.remove(hook)

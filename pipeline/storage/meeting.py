@@ -10,13 +10,6 @@ from sqlalchemy.orm import Session
 from pipeline.storage.models import MeetingInputRow
 from schemas.meeting import InputKind, MeetingInputs
 
-FIELDS = {
-    InputKind.PARTICIPANTS: "participants",
-    InputKind.VOTES: "votes",
-    InputKind.STATEMENTS: "statements",
-    InputKind.ANNEXES: "annexes",
-    InputKind.REVIEW: "review",
-}
 
 
 def save_meeting_input(
@@ -35,7 +28,7 @@ def save_meeting_input(
 
 def load_meeting_inputs(session: Session, conference_id: int) -> MeetingInputs:
     rows = session.scalars(select(MeetingInputRow).where(MeetingInputRow.conference_id == conference_id))
-    data = {FIELDS[InputKind(row.kind)]: row.entries for row in rows}
+    data = {InputKind(row.kind).value: row.entries for row in rows}  # a kind is named like its field
     return MeetingInputs.model_validate(data)
 
 
