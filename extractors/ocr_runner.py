@@ -1,55 +1,46 @@
-"""Run OCRmyPDF on a PDF: command line, child process with timeout, exit codes, hOCR confidence.
+"""OCR a PDF into a searchable copy: Tesseract on the pages without a usable text layer.
 
-``run_ocr`` runs OCRmyPDF in a child process of its own session with one Tesseract thread
-(``OMP_THREAD_LIMIT=1``, DESIGN.md), our own temporary folder and a timeout that kills the whole
-process group; the original is only read, the output is renamed into place.
+``run_ocr`` takes out (or renders) the pages that need OCR (``extractors.ocr_pages``), runs one
+Tesseract process for all of them (the language model loads once per document) with one thread
+(``OMP_THREAD_LIMIT=1``, DESIGN.md), in its own session and with a deadline that kills its whole
+process group, lays Tesseract's text-only PDF over the untouched pages, straightened by the skew
+Tesseract measured, and writes PDF/A-2b (pikepdf validates it) or a plain PDF. The original is
+only read; the output is renamed into place.
 
-Modes: ``force`` for mojibake; a file without any text uses OCRmyPDF's default mode, so PDF/A may
-use Ghostscript; mixed files use ``--skip-text``, for which OCRmyPDF refuses Ghostscript
-10.0–10.02: there PDF/A is made without it (``--pdfa-backend internal``, 17.13+) where pikepdf's
-validator approves, else the output is a plain PDF (``OcrResult.pdfa`` tells which).
+OCRmyPDF did this job before and cost 1.4–1.6× raw Tesseract per page plus 1.3 s per document
+(it re-rasterizes to PNG and renders the hOCR itself; docs/benchmarks.md), too much for an
+archive batch on two cores.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import re
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import pikepdf
+import pikepdf.pdfa
+import pypdfium2 as pdfium
 
+from extractors.extract import extract_document
 from extractors.limits import DEFAULT_LIMITS, ExtractionLimits
-from extractors.ocr import inspect_text_layer
-from extractors.pdf_structure import MSG_ENCRYPTED
+from extractors.ocr import extract_scanned, inspect_text_layer
+from extractors.ocr_pages import PageImage, graft_text_layers, save_searchable, write_page_images
+from extractors.ocr_text_layer import HocrPage, read_hocr, skew_from_slopes
+from schemas import ExtractionRecord
 from schemas.errors import EnvironmentProblem, ErrorCode, InputError, InternalError
 
 KILL_GRACE_SECONDS = 5.0  # wait this long for a killed process group to disappear
 STDERR_TAIL_LINES = 12
-PDFA_BACKEND_VERSION = (17, 13)  # first OCRmyPDF with --pdfa-backend
-GHOSTSCRIPT_FIXED = (10, 2, 1)  # 10.0.0–10.02.0 corrupt kept text; OCRmyPDF refuses them for --skip-text
-_WORD_CONFIDENCE = re.compile(rb"x_wconf\s+(\d+)")
-_HOCR_PAGE = re.compile(r"^(\d+)_")
-
-# OCRmyPDF exit codes (ocrmypdf.exceptions.ExitCode, stable; importing it costs 0.26 s)
-EXIT_OK, EXIT_INPUT_FILE, EXIT_MISSING_DEPENDENCY, EXIT_FILE_ACCESS, EXIT_ALREADY_DONE = 0, 2, 3, 5, 6
-EXIT_CHILD_PROCESS, EXIT_ENCRYPTED, EXIT_INVALID_CONFIG, EXIT_PDFA_FAILED = 7, 8, 9, 10
-_INPUT_FAILURES = {  # exit code: our code, German message
-    EXIT_INPUT_FILE: (ErrorCode.DAMAGED_FILE, "OCRmyPDF kann {name} nicht verarbeiten"),
-    EXIT_CHILD_PROCESS: (ErrorCode.PARSER_CRASHED, "Die Texterkennung ist bei {name} abgestürzt"),
-    EXIT_PDFA_FAILED: (ErrorCode.UNSUPPORTED_FORMAT, "Aus {name} lässt sich keine PDF/A-Datei erzeugen"),
-}
+OUTPUT_STEM = "ocr"  # Tesseract writes ocr.pdf (text only) and ocr.hocr into the work folder
+MSG_NO_TESSERACT = "Tesseract (Texterkennung) ist nicht installiert; apt-get install tesseract-ocr tesseract-ocr-deu"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +51,8 @@ class OcrResult:
     seconds: float
     ocr_page_numbers: tuple[int, ...] = ()
     pdfa: str | None = None  # PDF/A part and level of the output ("2B"), None for a plain PDF
-    mode: str = "skip"  # "force", "scan" (no text anywhere) or "skip"
+    mode: str = "skip"  # "force" (junk text layer), "scan" (no text anywhere) or "skip" (text pages kept)
+    skew_degrees: tuple[float, ...] = ()  # per recognized page, counter-clockwise, as found
 
 
 def run_ocr(
@@ -70,135 +62,165 @@ def run_ocr(
     language: str = "deu",
     force: bool = False,
     timeout: float = 600,
-    jobs: int = 1,
     pdfa: bool = True,
     deskew: bool = True,
     limits: ExtractionLimits = DEFAULT_LIMITS,
     env: Mapping[str, str] | None = None,
     temp_root: Path | None = None,
 ) -> OcrResult:
-    """OCR ``source`` into a searchable PDF (PDF/A-2b if ``pdfa``) at ``target``.
+    """OCR ``source`` into a searchable PDF (PDF/A-2b if ``pdfa`` and possible) at ``target``.
 
-    ``source`` is only read. ``env`` adds to or overrides the child's environment (tests);
-    ``temp_root`` is where the temporary folder goes (default: the system's).
+    ``force`` recognizes every page (a junk text layer is replaced by the page's image);
+    otherwise only pages without a usable text layer. ``source`` is only read. ``env`` adds to
+    or overrides Tesseract's environment (tests); ``temp_root`` is where the work folder goes.
     """
     source, target = Path(source), Path(target)
     if source.resolve() == target.resolve():
         raise InternalError("Die OCR-Fassung darf das Original nicht überschreiben.")
     started = time.monotonic()
     layer = inspect_text_layer(source, limits)
-    mode = "force" if force or layer.needs_forced_ocr else "scan" if len(layer.empty) == layer.pages else "skip"
+    forced = force or layer.needs_forced_ocr
+    numbers = list(range(1, layer.pages + 1)) if forced else layer.without_text
+    replace = {n for n in numbers if n not in layer.empty} if forced else set()
+    mode = "force" if forced else "scan" if len(layer.empty) == layer.pages else "skip"
     work = Path(tempfile.mkdtemp(prefix="intmk-ocr-", dir=temp_root))
     partial = target.with_name(f".{target.stem}.{uuid.uuid4().hex[:8]}.part.pdf")
-    options = {"language": language, "jobs": jobs, "pdfa": pdfa, "deskew": deskew, "timeout": timeout, "env": env}
     try:
-        mode = _run_ocrmypdf(source, partial, work, mode=mode, deadline=started + timeout, **options)
-        pages, pdfa_status = _read_output(partial)
+        images = write_page_images(source, numbers, work, replace=replace, deskew=deskew)
+        readings = run_tesseract(images, work, language, deadline=started + timeout, env=env) if images else []
+        residuals = [skew_from_slopes(reading.slopes) if deskew else 0.0 for reading in readings]
+        status = _write_searchable(source, work, images, readings, residuals, partial, pdfa=pdfa)
+        if pdfa and status is None:
+            status = convert_with_ghostscript(partial, work, deadline=started + timeout, env=env)
         os.replace(partial, target)
-        ocred, confidence = read_hocr_confidence(work / "tmp")
+    except TimeoutError:
+        raise _timeout_error(source, timeout) from None
     finally:
         partial.unlink(missing_ok=True)
         shutil.rmtree(work, ignore_errors=True)
-    if not ocred:  # no hOCR kept (another renderer): trust the inspection
-        ocred = tuple(range(1, layer.pages + 1)) if mode == "force" else tuple(layer.without_text)
+    confidences = [value for reading in readings for value in reading.confidences]
     return OcrResult(
-        pages=pages, ocr_pages=len(ocred), confidence=confidence, seconds=round(time.monotonic() - started, 3),
-        ocr_page_numbers=ocred, pdfa=pdfa_status, mode=mode,
+        pages=layer.pages, ocr_pages=len(numbers), seconds=round(time.monotonic() - started, 3),
+        confidence=round(sum(confidences) / len(confidences), 2) if confidences else None,
+        ocr_page_numbers=tuple(numbers), pdfa=status, mode=mode,
+        skew_degrees=tuple(round(image.turned + residual, 2) for image, residual in zip(images, residuals)),
     )
 
 
-def _run_ocrmypdf(source: Path, partial: Path, work: Path, *, mode: str, deadline: float, timeout: float,
-                  env: Mapping[str, str] | None, **options) -> str:
-    """Run OCRmyPDF (again with ``--skip-text`` if it finds text pypdfium2 missed); return the mode used."""
-    returncode = _run_child(build_arguments(source, partial, mode=mode, **options), work, deadline, env)
-    if returncode == EXIT_ALREADY_DONE and mode == "scan":
-        mode = "skip"
-        returncode = _run_child(build_arguments(source, partial, mode=mode, **options), work, deadline, env)
+@dataclass(frozen=True, slots=True)
+class ScanReading:
+    """A file of an archive batch read: its page count, the OCR done (None: it had text) and its records."""
+
+    pages: int
+    ocr: OcrResult | None
+    records: list[ExtractionRecord]
+
+
+def read_archive_file(source: Path, target: Path, *, language: str, timeout: float, deskew: bool,
+                      limits: ExtractionLimits = DEFAULT_LIMITS, temp_root: Path | None = None) -> ScanReading:
+    """OCR ``source`` into ``target`` where pages lack a usable text layer (junk: all of them), then
+    extract its records; a file with text everywhere is only extracted. Meant for a limited child
+    process (``pipeline.isolation.run_isolated``), since it parses the untrusted file."""
+    layer = inspect_text_layer(source, limits)
+    if not layer.needs_ocr:
+        return ScanReading(layer.pages, None, extract_document(source, limits))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    result = run_ocr(source, target, language=language, force=layer.needs_forced_ocr, timeout=timeout,
+                     deskew=deskew, limits=limits, temp_root=temp_root)
+    return ScanReading(layer.pages, result, extract_scanned(source, target, result, limits=limits))
+
+
+def _write_searchable(source: Path, work: Path, images: list[PageImage], readings: list[HocrPage],
+                      residuals: list[float], partial: Path, *, pdfa: bool) -> str | None:
+    try:
+        with pikepdf.open(source) as pdf:
+            if images:
+                with pikepdf.open(work / f"{OUTPUT_STEM}.pdf") as text_pdf:
+                    graft_text_layers(pdf, text_pdf, images, readings, residuals)
+            return save_searchable(pdf, partial, pdfa=pdfa)
+    except pikepdf.PdfError as exc:
+        raise InputError(f"Die durchsuchbare Fassung lässt sich nicht schreiben: {exc}",
+                         code=ErrorCode.DAMAGED_FILE) from exc
+
+
+def convert_with_ghostscript(path: Path, work: Path, *, deadline: float, env: Mapping[str, str] | None = None) -> str | None:
+    """Second try at PDF/A-2b where pikepdf alone could not (e.g. form fields, odd images):
+    Ghostscript rewrites ``path``, pikepdf declares and validates the result. Kept only if it passes
+    and every page's text is unchanged (Ghostscript 10.0–10.02 can garble kept text); then it
+    replaces ``path`` and "2B" is returned, else None and ``path`` stays a plain PDF."""
+    if shutil.which("gs", path=(env or os.environ).get("PATH")) is None:
+        return None
+    rewritten, declared = work / "ghostscript.pdf", work / "pdfa.pdf"
+    arguments = ["gs", "-q", "-dBATCH", "-dNOPAUSE", "-dSAFER", "-dPDFA=2", "-dPDFACompatibilityPolicy=1",
+                 "-sColorConversionStrategy=RGB", "-sDEVICE=pdfwrite", f"-sOutputFile={rewritten}", str(path)]
+    if _run_child(arguments, work, deadline, env) != 0:
+        return None
+    try:
+        with pikepdf.open(rewritten) as pdf:
+            pikepdf.pdfa.save(pdf, declared, "2b")
+    except (pikepdf.PdfError, pikepdf.pdfa.PdfaError):
+        return None
+    if read_page_texts(declared) != read_page_texts(path):
+        return None
+    os.replace(declared, path)
+    return "2B"
+
+
+def read_page_texts(path: Path) -> list[str]:
+    document = pdfium.PdfDocument(str(path))
+    try:
+        return [_page_text(document, index) for index in range(len(document))]
+    finally:
+        document.close()
+
+
+def _page_text(document: pdfium.PdfDocument, index: int) -> str:
+    page = document[index]
+    textpage = page.get_textpage()
+    try:
+        return " ".join(textpage.get_text_range().split())
+    finally:
+        textpage.close()
+        page.close()
+
+
+# ----------------------------------------------------------------------------- Tesseract
+
+
+def run_tesseract(images: list[PageImage], work: Path, language: str, *, deadline: float,
+                  env: Mapping[str, str] | None = None) -> list[HocrPage]:
+    """One Tesseract process over all ``images`` (a list file); its hOCR read per page.
+
+    Raises ``TimeoutError`` at ``deadline`` (monotonic), after killing Tesseract's process group.
+    """
+    listing = work / "seiten.txt"
+    listing.write_text("".join(f"{image.path}\n" for image in images), encoding="utf-8")
+    arguments = ["tesseract", str(listing), str(work / OUTPUT_STEM), "-l", language,
+                 "-c", "textonly_pdf=1", "pdf", "hocr"]
+    returncode = _run_child(arguments, work, deadline, env)
     if returncode is None:
-        raise _timeout_error(source, timeout)
-    if returncode != EXIT_OK:
-        raise map_exit_code(returncode, _stderr_tail(work), source, options["language"])
-    return mode
+        raise TimeoutError
+    if returncode != 0:
+        raise classify_failure(returncode, _stderr_tail(work), language)
+    return read_hocr(work / f"{OUTPUT_STEM}.hocr")
 
 
-def build_arguments(
-    source: Path, target: Path, *, language: str, mode: str, jobs: int = 1, pdfa: bool = True, deskew: bool = True
-) -> list[str]:
-    """The OCRmyPDF command line (accepted by OCRmyPDF 16.10 and 17)."""
-    arguments = [*_ocrmypdf_command(), "-l", language, "--jobs", str(max(1, jobs)), "--keep-temporary-files"]
-    if deskew:  # straight lines: the paragraph rules read indents, which a skew shifts
-        arguments.append("--deskew")
-    if mode == "force":
-        arguments.append("--force-ocr")
-    elif mode == "skip":
-        arguments.append("--skip-text")
-    if not pdfa:
-        arguments += ["--output-type", "pdf"]
-    elif mode == "skip" and _ghostscript_version() < GHOSTSCRIPT_FIXED and _ocrmypdf_version() >= PDFA_BACKEND_VERSION:
-        # Best-effort PDF/A without this Ghostscript, which would damage the kept text pages.
-        arguments += ["--output-type", "auto", "--pdfa-backend", "internal"]
-    else:
-        arguments += ["--output-type", "pdfa-2"]
-    # Absolute paths: a file name starting with "-" must not be read as an option.
-    return arguments + [str(source.absolute()), str(target.absolute())]
-
-
-def _timeout_error(source: Path, timeout: float) -> InputError:
-    seconds = f"{timeout:g}".replace(".", ",")
-    return InputError(
-        f"Die Texterkennung (OCR) von „{source.name}“ dauerte länger als {seconds} Sekunden "
-        "und wurde abgebrochen.",
-        code=ErrorCode.TIMEOUT,
-    )
-
-
-def _ocrmypdf_command() -> list[str]:
-    if importlib.util.find_spec("ocrmypdf") is None:
-        raise EnvironmentProblem(
-            "OCRmyPDF ist nicht installiert; bitte die Abhängigkeiten von intmk neu installieren.",
-            code=ErrorCode.MISSING_DEPENDENCY,
-        )
-    script = Path(sys.executable).with_name("ocrmypdf")
-    return [str(script)] if script.is_file() else [sys.executable, "-m", "ocrmypdf"]
-
-
-def _ocrmypdf_version() -> tuple[int, ...]:
-    try:
-        return _parse_version(version("ocrmypdf"), parts=2)
-    except PackageNotFoundError:
-        return (0,)
-
-
-@cache
-def _ghostscript_version() -> tuple[int, ...]:
-    try:
-        output = subprocess.run(["gs", "--version"], check=False, capture_output=True, text=True, timeout=30).stdout
-    except (OSError, subprocess.SubprocessError):
-        return (0,)
-    return _parse_version(output, parts=3)
-
-
-def _parse_version(text: str, parts: int) -> tuple[int, ...]:
-    """The first ``parts`` numbers of a version string ("10.02.1" → (10, 2, 1)); (0,) if none."""
-    return tuple(int(part) for part in re.findall(r"\d+", text)[:parts]) or (0,)
-
-
-def _run_child(arguments: Sequence[str], work: Path, deadline: float, env: Mapping[str, str] | None) -> int | None:
-    """Run OCRmyPDF in its own session; at ``deadline`` (monotonic) kill its process group and return None."""
-    child_env = dict(os.environ)  # the child needs PATH, locale, TESSDATA_PREFIX …
-    child_env.update(env or {})
+def _run_child(arguments: list[str], work: Path, deadline: float, env: Mapping[str, str] | None) -> int | None:
+    """Run a program in its own session; at ``deadline`` kill its process group and return None."""
+    child_env = {**os.environ, **(env or {})}  # Tesseract needs PATH, locale, TESSDATA_PREFIX …
     (work / "tmp").mkdir(exist_ok=True)
     child_env.update(OMP_THREAD_LIMIT="1", TMPDIR=str(work / "tmp"))
+    if time.monotonic() >= deadline:
+        return None
     with (work / "stderr.txt").open("wb") as stderr:
         try:
-            process = subprocess.Popen(
-                arguments, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr,
-                env=child_env, start_new_session=True,
-            )
+            process = subprocess.Popen(arguments, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                       stderr=stderr, cwd=work, env=child_env, start_new_session=True)
+        except FileNotFoundError as exc:
+            raise EnvironmentProblem(MSG_NO_TESSERACT, code=ErrorCode.MISSING_DEPENDENCY) from exc
         except OSError as exc:
-            raise EnvironmentProblem(
-                f"OCRmyPDF kann nicht gestartet werden: {exc.strerror or exc}", code=ErrorCode.MISSING_DEPENDENCY,
-            ) from exc
+            raise EnvironmentProblem(f"Tesseract kann nicht gestartet werden: {exc.strerror or exc}",
+                                     code=ErrorCode.MISSING_DEPENDENCY) from exc
         try:
             return process.wait(timeout=max(0.0, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
@@ -210,7 +232,7 @@ def _run_child(arguments: Sequence[str], work: Path, deadline: float, env: Mappi
 
 
 def kill_process_group(process: subprocess.Popen) -> None:
-    """Kill the child's process group (OCRmyPDF, Tesseract, Ghostscript) and wait until it is gone."""
+    """Kill the child's process group and wait until it is gone."""
     try:
         os.killpg(process.pid, signal.SIGKILL)
     except ProcessLookupError:
@@ -225,34 +247,27 @@ def kill_process_group(process: subprocess.Popen) -> None:
         time.sleep(0.02)
 
 
-def map_exit_code(returncode: int, stderr: str, source: Path, language: str) -> Exception:
-    """Turn an OCRmyPDF exit code into one of our exceptions (messages in German)."""
-    name = f"„{source.name}“"
-    if returncode == EXIT_MISSING_DEPENDENCY:
-        return EnvironmentProblem(_missing_dependency_message(stderr, language), code=ErrorCode.MISSING_DEPENDENCY)
-    if returncode == EXIT_ENCRYPTED:
-        return InputError(MSG_ENCRYPTED, code=ErrorCode.ENCRYPTED)
-    if returncode in _INPUT_FAILURES or returncode < 0:  # < 0: killed by a signal (out of memory)
-        code, message = _INPUT_FAILURES.get(returncode, _INPUT_FAILURES[EXIT_CHILD_PROCESS])
-        return InputError(f"{message.format(name=name)}: {_last_line(stderr)}", code=code)
-    if returncode == EXIT_FILE_ACCESS:
-        return EnvironmentProblem(f"OCRmyPDF kann eine Datei nicht lesen oder schreiben:\n{stderr}")
-    if returncode == EXIT_INVALID_CONFIG:
-        return EnvironmentProblem(f"Die OCR-Einstellungen sind ungültig:\n{stderr}", code=ErrorCode.CONFIG)
-    return InternalError(f"OCRmyPDF ist bei {name} mit Fehlercode {returncode} beendet worden:\n{stderr}")
-
-
-def _missing_dependency_message(stderr: str, language: str) -> str:
+def classify_failure(returncode: int, stderr: str, language: str) -> Exception:
+    """Tesseract's failure as one of our exceptions (messages in German)."""
     text = stderr.lower()
-    if "language data" in text or "language pack" in text:
-        return (f"Das Tesseract-Sprachpaket „{language}“ ist nicht installiert; "
-                f"apt-get install tesseract-ocr-{language.split('+')[0]}")
-    if "tesseract" in text:
-        return "Tesseract (Texterkennung) ist nicht installiert; apt-get install tesseract-ocr tesseract-ocr-deu"
-    if "ghostscript" in text or "'gs'" in text:
-        return ("Ghostscript fehlt oder ist in einer fehlerhaften Version installiert; "
-                "apt-get install ghostscript (Version 10.02.1 oder neuer)")
-    return f"Ein von OCRmyPDF benötigtes Programm fehlt:\n{stderr}"
+    if "failed loading language" in text or "couldn't load any languages" in text:
+        return EnvironmentProblem(
+            f"Das Tesseract-Sprachpaket „{language}“ ist nicht installiert; "
+            f"apt-get install tesseract-ocr-{language.split('+')[0]}",
+            code=ErrorCode.MISSING_DEPENDENCY,
+        )
+    if returncode < 0:  # killed by a signal: crashed or out of memory on this file's pages
+        return InputError(f"Die Texterkennung ist abgestürzt (Signal {-returncode}).", code=ErrorCode.PARSER_CRASHED)
+    return InternalError(f"Tesseract ist mit Fehlercode {returncode} beendet worden:\n{stderr}")
+
+
+def _timeout_error(source: Path, timeout: float) -> InputError:
+    seconds = f"{timeout:g}".replace(".", ",")
+    return InputError(
+        f"Die Texterkennung (OCR) von „{source.name}“ dauerte länger als {seconds} Sekunden "
+        "und wurde abgebrochen.",
+        code=ErrorCode.TIMEOUT,
+    )
 
 
 def _stderr_tail(work: Path) -> str:
@@ -261,31 +276,3 @@ def _stderr_tail(work: Path) -> str:
     except OSError:
         return ""
     return "\n".join([line for line in text.splitlines() if line.strip()][-STDERR_TAIL_LINES:])
-
-
-def _last_line(stderr: str) -> str:
-    return stderr.rsplit("\n", 1)[-1].strip() or "ohne Meldung"
-
-
-def _read_output(path: Path) -> tuple[int, str | None]:
-    """Page count and PDF/A status ("2B") of OCRmyPDF's output."""
-    try:
-        with pikepdf.open(path) as pdf:
-            status = pdf.open_metadata().pdfa_status
-            return len(pdf.pages), status or None
-    except (pikepdf.PdfError, OSError) as exc:
-        raise InternalError(f"OCRmyPDF hat eine unlesbare Ausgabedatei erzeugt: {exc}") from exc
-
-
-def read_hocr_confidence(folder: Path) -> tuple[tuple[int, ...], float | None]:
-    """Pages recognized (from Tesseract's hOCR files) and the mean word confidence (0–100)."""
-    pages: set[int] = set()
-    total = count = 0
-    for hocr in sorted(folder.rglob("*.hocr")):
-        match = _HOCR_PAGE.match(hocr.name)
-        if match:
-            pages.add(int(match.group(1)))
-        for value in _WORD_CONFIDENCE.findall(hocr.read_bytes()):
-            total += int(value)
-            count += 1
-    return tuple(sorted(pages)), (round(total / count, 2) if count else None)

@@ -82,7 +82,10 @@ def test_the_original_stays_untouched_and_a_searchable_pdfa_lies_in_out(digitize
     assert output.parent == settings.home / "out" / "digitalisat" / "2017"
     reader = PdfReader(output)
     assert "Migrationsberatung" in reader.pages[0].extract_text()
-    assert b"pdfaid:part" in output.read_bytes()
+    assert b"pdfaid:part" in output.read_bytes() and outcome.pdfa == "2B"
+    report = write_report([outcome], settings.home / "bericht.csv")
+    rows = list(csv.DictReader(report.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
+    assert rows[0]["ausgabe"] == outcome.output and rows[0]["pdfa"] == "PDF/A-2b"
 
 
 def test_a_done_file_is_skipped_and_a_bad_one_is_reported(digitized, tmp_path):
@@ -94,7 +97,7 @@ def test_a_done_file_is_skipped_and_a_bad_one_is_reported(digitized, tmp_path):
     assert bad.outcome == "fehler" and bad.reason_code and bad.reason
     report = write_report([bad], tmp_path / "bericht.csv")
     rows = list(csv.DictReader(report.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
-    assert rows[0]["ergebnis"] == "fehler" and rows[0]["grund_code"] == bad.reason_code
+    assert rows[0]["ergebnis"] == "fehler" and rows[0]["grund_code"] == bad.reason_code and rows[0]["pdfa"] == ""
     assert {r.sha256 for r in plan_batch(scan.parents[1], settings).skipped} == {sha256_of(scan)}
 
 

@@ -27,7 +27,7 @@ from pipeline.storage.models import DigitizationRow
 from pipeline.version import PIPELINE_VERSION
 
 REPORT_COLUMNS = ("datei", "sha256", "ergebnis", "grund_code", "grund", "seiten", "ocr_seiten", "konfidenz",
-                  "datensaetze", "sekunden", "ausgabe")
+                  "datensaetze", "sekunden", "ausgabe", "pdfa")
 
 
 @dataclass(slots=True)
@@ -116,8 +116,16 @@ def write_report(outcomes: Sequence[DigitizeOutcome], target: Path) -> Path:
     for o in sorted(outcomes, key=lambda o: o.path):
         confidence = f"{o.confidence:.1f}".replace(".", ",") if o.confidence is not None else ""
         writer.writerow([o.path, o.sha256 or "", o.outcome, o.reason_code or "", o.reason or "", o.pages, o.ocr_pages,
-                         confidence, o.records, f"{o.seconds:.2f}".replace(".", ","), o.output or ""])
+                         confidence, o.records, f"{o.seconds:.2f}".replace(".", ","), o.output or "",
+                         describe_pdfa(o)])
     return write_bytes_atomically(target, ("\ufeff" + buffer.getvalue()).encode("utf-8"))
+
+
+def describe_pdfa(outcome: DigitizeOutcome) -> str:
+    """"PDF/A-2b", "nein" (a plain searchable PDF) or empty (no OCR copy written)."""
+    if not outcome.output:
+        return ""
+    return f"PDF/A-{outcome.pdfa[0]}{outcome.pdfa[1:].lower()}" if outcome.pdfa else "nein"
 
 
 def default_report_path(settings: Settings, now: dt.datetime | None = None) -> Path:

@@ -9,30 +9,31 @@ resumes where it stopped (RELIABILITY.md: nothing lost, nothing twice).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import multiprocessing
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from extractors.hashing import sha256_file
-from extractors.ocr import extract_scanned, inspect_text_layer
-from extractors.ocr_runner import run_ocr
+from extractors.ocr_runner import KILL_GRACE_SECONDS, read_archive_file
 from pipeline.assignment import assign_document
 from pipeline.inbox.folders import resolve_folders
-from pipeline.isolation import run_isolated
-from pipeline.service import extract_file, process_limits
+from pipeline.isolation import ProcessLimits, run_isolated
+from pipeline.service import process_limits
 from pipeline.settings import Settings
 from pipeline.storage import connect
 from pipeline.storage.documents import store_extraction
 from pipeline.storage.models import DigitizationRow, DocumentRow
 from pipeline.version import PIPELINE_VERSION
 from schemas import ExtractionRecord
-from schemas.errors import InputError, IntmkError
+from schemas.errors import IntmkError
 
 OUTPUT_FOLDER = "digitalisat"
 OCR_TEMP_FOLDER = "ocr-arbeit"
@@ -51,6 +52,7 @@ class DigitizeOutcome:
     records: int = 0
     seconds: float = 0.0
     output: str | None = None
+    pdfa: str | None = None  # "2B" when the searchable copy is PDF/A-2b
     reason_code: str | None = None
     reason: str | None = None
 
@@ -76,25 +78,30 @@ def digitize_file(path: Path, root: Path, settings: Settings) -> DigitizeOutcome
 
 
 def read_scan(path: Path, root: Path, sha256: str, settings: Settings) -> tuple[DigitizeOutcome, list[ExtractionRecord]]:
-    """OCR when pages lack a usable text layer (mojibake: the whole file again), then extract."""
-    layer = inspect_text_layer(path)
-    outcome = DigitizeOutcome(str(path), sha256, "digitalisiert", pages=layer.pages)
-    if layer.needs_ocr:
-        target = output_path(path, root, sha256, settings)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        result = run_ocr(path, target, language=settings.ocr_language, force=layer.needs_forced_ocr,
-                         timeout=settings.ocr_timeout_seconds, deskew=settings.ocr_deskew, temp_root=ocr_temp_root(settings))
-        outcome.ocr_pages, outcome.confidence, outcome.output = result.ocr_pages, result.confidence, str(target)
-        with allow_child_processes():  # the parser still runs in its limited child (RELIABILITY.md rule 5)
-            records = run_isolated(extract_scanned, path, target, result, limits=process_limits(settings))
-    else:
-        with allow_child_processes():
-            extracted = extract_file(path, settings)
-        if extracted.error is not None:
-            raise InputError(extracted.error.message, code=extracted.error.code)
-        records = extracted.records
-    outcome.records = len(records)
-    return outcome, records
+    """OCR where pages lack a usable text layer, then extract; all in a limited child process
+    (RELIABILITY.md rule 5), which runs Tesseract in turn."""
+    target = output_path(path, root, sha256, settings)
+    with allow_child_processes():
+        reading = run_isolated(partial(read_archive_file, **ocr_options(settings)), path, target,
+                               limits=ocr_limits(settings))
+    outcome = DigitizeOutcome(str(path), sha256, "digitalisiert", pages=reading.pages, records=len(reading.records))
+    if reading.ocr is not None:
+        outcome.ocr_pages, outcome.confidence, outcome.output = reading.ocr.ocr_pages, reading.ocr.confidence, str(target)
+        outcome.pdfa = reading.ocr.pdfa
+    return outcome, reading.records
+
+
+def ocr_options(settings: Settings) -> dict:
+    return {"language": settings.ocr_language, "timeout": settings.ocr_timeout_seconds, "deskew": settings.ocr_deskew,
+            "limits": settings.extraction_limits(), "temp_root": ocr_temp_root(settings)}
+
+
+def ocr_limits(settings: Settings) -> ProcessLimits:
+    """The extraction's limits plus the OCR's time: the child waits for Tesseract, which kills itself in time."""
+    limits = process_limits(settings)
+    ocr_seconds = settings.ocr_timeout_seconds + KILL_GRACE_SECONDS
+    return ProcessLimits(timeout_s=limits.timeout_s + ocr_seconds, cpu_s=limits.cpu_s + math.ceil(ocr_seconds),
+                         memory_mb=limits.memory_mb)
 
 
 def ocr_temp_root(settings: Settings) -> Path:
