@@ -1,9 +1,9 @@
-"""OCR text layer and records: find pages without a usable text layer, read OCRmyPDF's output.
+"""OCR text layer and records: find pages without a usable text layer, read the OCR output.
 
 ``inspect_text_layer`` classifies pages with pypdfium2 (~1 ms per page); mojibake forces OCR of
-the whole document, since OCRmyPDF's skip mode would keep the broken layer (running OCRmyPDF is
-``extractors.ocr_runner``). ``extract_scanned`` reads the output with the normal extractor and
-marks the records as OCR text.
+the whole document, since keeping the broken layer next to a new one would leave junk in the
+text (running Tesseract is ``extractors.ocr_runner``). ``extract_scanned`` reads the output with
+the normal extractor and marks the records as OCR text.
 """
 
 from __future__ import annotations

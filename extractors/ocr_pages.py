@@ -97,7 +97,7 @@ def _scan_image(page: pdfium.PdfPage, pike_page: pikepdf.Page) -> tuple[Image.Im
     if page.get_rotation() != 0:
         return None
     objects = list(page.get_objects(max_depth=2))
-    images = pike_page.get_images() if hasattr(pike_page, "get_images") else dict(pike_page.images)
+    images = pike_page.get_images()
     if len(objects) != 1 or objects[0].type != pdfium_c.FPDF_PAGEOBJ_IMAGE or len(images) != 1:
         return None
     stream = next(iter(images.values()))

@@ -26,7 +26,7 @@ from prefect.futures import as_completed
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from pipeline.bundesrat_service import sync_register
-from pipeline.digitize.batch import Batch, notify_done, notify_start
+from pipeline.digitize.batch import Batch, notify_done, notify_start, split_tasks
 from pipeline.digitize.process import DigitizeOutcome, digitize_file
 from pipeline.inbox.claim import Claim
 from pipeline.inbox.outcome import DocumentOutcome
@@ -77,22 +77,23 @@ def inbox_flow(wait: bool = True, settings: Settings | None = None) -> PassRepor
         return finish_pass(ctx, report)
 
 
-@task(name="scan-digitalisieren", cache_policy=NO_CACHE)
-def digitize_task(path: str, root: str, settings: Settings) -> DigitizeOutcome:
-    """One scanned file: OCR where needed, extract, store (one task each: a file takes seconds to minutes)."""
-    return digitize_file(Path(path), Path(root), settings)
+@task(name="scans-digitalisieren", cache_policy=NO_CACHE)
+def digitize_task(paths: list[str], root: str, settings: Settings) -> list[DigitizeOutcome]:
+    """A few scanned files, one after another: OCR where needed, extract, store (``split_tasks``)."""
+    return [digitize_file(Path(path), Path(root), settings) for path in paths]
 
 
 @flow(name=DIGITIZE_FLOW, log_prints=False, validate_parameters=False)
 def digitize_flow(batch: Batch, settings: Settings) -> list[DigitizeOutcome]:
     """The files of an archive batch on the task runner's workers; outcomes as they finish."""
     notify_start(batch)
-    futures = [digitize_task.submit(str(path), str(batch.root), settings) for path in batch.todo]
+    futures = [digitize_task.submit([str(path) for path in group], str(batch.root), settings)
+               for group in split_tasks(batch, settings.workers)]
     outcomes = list(batch.skipped)
     for future in as_completed(futures):
-        outcome = future.result()
-        notify_done(outcome, batch)
-        outcomes.append(outcome)
+        for outcome in future.result():
+            notify_done(outcome, batch)
+            outcomes.append(outcome)
     return outcomes
 
 

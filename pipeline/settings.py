@@ -58,7 +58,7 @@ class Settings(BaseSettings):
     # Archive digitization (intmk digitize)
     ocr_language: str = Field(default="deu", description="Tesseract-Sprache")
     ocr_timeout_seconds: float = Field(default=900.0, gt=0, description="Höchstdauer der Texterkennung je Dokument")
-    ocr_deskew: bool = Field(default=True, description="schräge Scans vor der Texterkennung gerade rücken (langsamer)")
+    ocr_deskew: bool = Field(default=True, description="schräge Scans gerade gerückt speichern (ab 1° auch vor der Texterkennung)")
     dask_address: str | None = Field(default=None, description="laufender Dask-Cluster, z. B. tcp://host:8786")
 
     default_body: str = Field(default="IntMK", description="Gremium, wenn ein Dokument keines nennt")

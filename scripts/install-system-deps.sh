@@ -4,7 +4,8 @@
 # libreoffice-writer-nogui: Word -> PDF (and PDF/A) of the meeting documents (outputs/pdf.py).
 # fonts-dejavu-core, fonts-liberation2: fonts for that conversion (with --no-install-recommends
 # LibreOffice brings none but its symbol font; Liberation has the metrics of Arial/Times New Roman).
-# tesseract-ocr, tesseract-ocr-deu, ghostscript: OCRmyPDF for archive digitization (intmk digitize).
+# tesseract-ocr, tesseract-ocr-deu: archive digitization (intmk digitize); ghostscript: its second try
+# at PDF/A for files pikepdf alone cannot make PDF/A (form fields, odd images).
 # postgresql: the storage tests start a real, throw-away PostgreSQL server (INTMK_DATABASE_URL).
 set -euo pipefail
 packages=(poppler-utils libreoffice-writer-nogui tesseract-ocr ghostscript)

@@ -1,7 +1,8 @@
 """The OCR stage: scans made from the real sample must give the fields of the born-digital original.
 
-Each scan is OCRed once per module (OCRmyPDF with Tesseract ``deu``, one thread); the tests
-then look at the same result from several sides.
+Each scan is OCRed once per module (Tesseract ``deu``, one thread); the tests then look at the
+same result from several sides. How often other seeds of the same kinds of scan give every field
+is measured by benchmarks/ocr_fields.py, not here.
 """
 
 from __future__ import annotations

@@ -105,7 +105,7 @@ def ocr_limits(settings: Settings) -> ProcessLimits:
 
 
 def ocr_temp_root(settings: Settings) -> Path:
-    """OCRmyPDF's work folders inside the home, so that a killed run's leftovers can be found."""
+    """The OCR work folders inside the home, so that a killed run's leftovers can be found."""
     folder = settings.home / OCR_TEMP_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     return folder
