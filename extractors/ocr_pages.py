@@ -2,12 +2,13 @@
 
 ``write_page_images`` gives Tesseract one TIFF per page that needs OCR. A typical scan page (one
 image covering the page, upright, no mask) hands over its own pixels (about 20 ms per page);
-any other page is rendered by pypdfium2 at the resolution of its images (about 90 ms). The
-text layer that Tesseract writes for those images is then laid over the untouched page
-(``graft_text_layers``), turned straight with the page when ``deskew`` is on; pages whose own
-text layer is junk (mojibake) are replaced by their rendered image instead. ``save_searchable``
-writes PDF/A-2b with pikepdf's PDF/A module, which validates what it wrote, or a plain PDF where
-the page content cannot be PDF/A (e.g. fonts that are not embedded).
+any other page is rendered by pypdfium2 at the resolution of its images (about 90 ms); a page
+skewed by 1° or more is turned straight first. The words Tesseract read are then laid over the
+untouched page as invisible text (``graft_text_layers``, text from ``extractors.ocr_text_layer``),
+and the page is turned straight by a transform when ``deskew`` is on; pages whose own text layer
+is junk (mojibake) are replaced by their rendered image instead. ``save_searchable`` writes
+PDF/A-2b with pikepdf's PDF/A module, which validates what it wrote, or a plain PDF where the page
+content cannot be PDF/A (e.g. fonts that are not embedded).
 """
 
 from __future__ import annotations
@@ -80,7 +81,8 @@ def _write_page_image(document: pdfium.PdfDocument, pike_page: pikepdf.Page, num
             image = page.render(scale=dpi / 72, grayscale=not replace, draw_annots=True).to_pil()
         turned = estimate_skew(image) if deskew else 0.0
         if abs(turned) >= MIN_TURN_DEGREES:
-            image = image.rotate(-turned, resample=Image.NEAREST, fillcolor=255 if image.mode in ("L", "1") else (255, 255, 255))
+            white = 255 if image.mode in ("L", "1") else (255, 255, 255)
+            image = image.rotate(-turned, resample=Image.NEAREST, fillcolor=white)
         else:
             turned = 0.0
         path = folder / f"seite-{number:05}.tif"
@@ -171,15 +173,17 @@ def graft_text_layers(pdf: pikepdf.Pdf, font_source: pikepdf.Pdf, images: list[P
     """Lay the words Tesseract read on ``images[i]`` over its page, and turn the page straight.
 
     The page turns by the image's own turn plus the skew Tesseract still found on it
-    (``residuals[i]``). ``font_source`` is Tesseract's text-only PDF: its glyph-less font is
-    copied once.
+    (``residuals[i]``); a page replaced by its image, which is straight already, by the latter
+    only. ``font_source`` is Tesseract's text-only PDF: its glyph-less font is copied once.
     """
     font = pdf.copy_foreign(font_source.pages[0].Resources.Font[FONT_KEY])
     for image, reading, residual in zip(images, readings, residuals):
         page = pdf.pages[image.number - 1]
+        skew = residual
         if image.replace:
             _replace_with_image(pdf, page, image)
-        skew = image.turned + residual
+        else:
+            skew += image.turned
         if skew:
             turn = straighten(image, skew)
             in_user = image.to_user.inverse() @ turn @ image.to_user  # user → displayed, turn, back

@@ -3,9 +3,9 @@
 ``run_ocr`` takes out (or renders) the pages that need OCR (``extractors.ocr_pages``), runs one
 Tesseract process for all of them (the language model loads once per document) with one thread
 (``OMP_THREAD_LIMIT=1``, DESIGN.md), in its own session and with a deadline that kills its whole
-process group, lays Tesseract's text-only PDF over the untouched pages, straightened by the skew
-Tesseract measured, and writes PDF/A-2b (pikepdf validates it) or a plain PDF. The original is
-only read; the output is renamed into place.
+process group, lays the words of its hOCR as invisible text over the untouched pages, turns each
+page straight by the skew found, and writes PDF/A-2b (pikepdf validates it; Ghostscript is the
+second try) or a plain PDF. The original is only read; the output is renamed into place.
 
 OCRmyPDF did this job before and cost 1.4–1.6× raw Tesseract per page plus 1.3 s per document
 (it re-rasterizes to PNG and renders the hOCR itself; docs/benchmarks.md), too much for an
