@@ -161,12 +161,14 @@ def serve_deployments(settings: Settings) -> None:
     """
     configured = get_current_settings().api.url
     if configured:
-        _serve(settings)
+        _serve(settings, pause_on_shutdown=True)
         return
     with running_prefect_server(settings.prefect_port) as url, temporary_settings({PREFECT_API_URL: url}):
         os.environ["PREFECT_API_URL"] = url  # for the flow-run processes the runner starts
         print(f"Prefect-Oberfläche: {url.removesuffix('/api')}")
-        _serve(settings)
+        # Our own server ends with us: pausing its schedules is pointless, and a SIGTERM to the
+        # whole process group has stopped it already, so the pause would wait for it (60 s and more).
+        _serve(settings, pause_on_shutdown=False)
 
 
 @contextmanager
@@ -203,11 +205,12 @@ def wait_for_health(url: str, server: subprocess.Popen, timeout_s: float) -> Non
     raise EnvironmentProblem(f"Der Prefect-Server antwortet nicht innerhalb von {timeout_s:g} s.")
 
 
-def _serve(settings: Settings) -> None:
+def _serve(settings: Settings, *, pause_on_shutdown: bool) -> None:
     inbox = inbox_flow.with_options(task_runner=ThreadPoolTaskRunner(max_workers=settings.workers))
     serve(
         inbox.to_deployment(name="eingang", interval=dt.timedelta(minutes=settings.inbox_interval_minutes)),
         bundesrat_sync_flow.to_deployment(name="bundesrat-nachts", schedule=Cron(settings.bundesrat_cron, timezone=BERLIN)),
         deadline_reminder_flow.to_deployment(name="fristen-taeglich", schedule=Cron(settings.reminder_cron, timezone=BERLIN)),
         print_starting_message=True,
+        pause_on_shutdown=pause_on_shutdown,
     )

@@ -133,3 +133,31 @@ def test_serve_runs_the_inbox_deployment_on_its_schedule(tmp_path, motions):
         server.wait(60)
     assert sorted(d["name"] for d in deployments) == ["bundesrat-nachts", "eingang", "fristen-taeglich"]
     assert assert_conservation(make_settings(home), drops) == {"processed": 1}
+
+
+def deployment_names(port: int) -> list[str]:
+    try:
+        found = httpx.post(f"http://127.0.0.1:{port}/api/deployments/filter", json={}, timeout=5).json()
+    except httpx.HTTPError:
+        return []
+    return sorted(d["name"] for d in found) if isinstance(found, list) else []
+
+
+def test_serve_stops_promptly_when_its_process_group_gets_sigterm(tmp_path):
+    """A SIGTERM to the whole group (systemd, a shell's kill) stops the local Prefect server too;
+    serve must not then wait for it to pause the schedules (it did, 60 s and more)."""
+    port = free_port()
+    env = environment(tmp_path / "home", INTMK_INBOX_INTERVAL_MINUTES="0.1", INTMK_PREFECT_PORT=str(port))
+    server = subprocess.Popen([str(INTMK), "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              start_new_session=True)
+    try:
+        assert wait_for(lambda: len(deployment_names(port)) == 3, 120, step=1), "serve hat nichts bereitgestellt"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        stopped = time.monotonic()
+        try:
+            server.wait(60)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+    assert time.monotonic() - stopped < 20
