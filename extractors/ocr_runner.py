@@ -85,7 +85,7 @@ def run_ocr(
     numbers = list(range(1, layer.pages + 1)) if forced else layer.without_text
     replace = {n for n in numbers if n not in layer.empty} if forced else set()
     mode = "force" if forced else "scan" if len(layer.empty) == layer.pages else "skip"
-    work = Path(tempfile.mkdtemp(prefix="intmk-ocr-", dir=temp_root))
+    work = Path(tempfile.mkdtemp(prefix="intmk-ocr-", dir=temp_root)).absolute()  # Tesseract runs inside it
     partial = target.with_name(f".{target.stem}.{uuid.uuid4().hex[:8]}.part.pdf")
     try:
         images = write_page_images(source, numbers, work, replace=replace, deskew=deskew)

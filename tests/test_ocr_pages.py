@@ -124,6 +124,19 @@ def test_a_turned_scan_gives_the_fields_of_the_upright_one(original: Fixture, fo
 
 
 @pytest.mark.slow
+def test_relative_paths_work_as_make_demo_gives_them(original: Fixture, tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # INTMK_HOME=var/demo: the work folder under a relative path
+    Path("var/ocr-arbeit").mkdir(parents=True)
+    Path("out").mkdir()
+    scan = write_scan(original.path, Path("scan.pdf"), dpi=100)
+
+    result = run_ocr(scan, Path("out") / "scan.pdf", temp_root=Path("var/ocr-arbeit"))
+
+    assert result.ocr_pages == 2 and (tmp_path / "out" / "scan.pdf").is_file()
+    assert list((tmp_path / "var" / "ocr-arbeit").iterdir()) == []
+
+
+@pytest.mark.slow
 def test_without_ghostscript_a_form_stays_a_plain_pdf(tmp_path: Path):
     programs = tmp_path / "bin"  # Tesseract only
     programs.mkdir()
