@@ -53,6 +53,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/extract.py
 	$(BIN)/python benchmarks/inbox.py
 	$(BIN)/python benchmarks/ocr.py
+	$(BIN)/python benchmarks/ocr_fields.py
 	$(BIN)/python benchmarks/search.py
 
 # One page of each meeting document as PNG in docs/ (after make demo).
