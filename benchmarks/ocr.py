@@ -49,13 +49,9 @@ def cer(truth: str, text: str) -> float:
 
 
 def page_text(pdf: Path) -> str:
-    import pypdfium2
+    from extractors.ocr_runner import read_page_texts
 
-    document = pypdfium2.PdfDocument(str(pdf))
-    try:
-        return "\n".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
-    finally:
-        document.close()
+    return "\n".join(read_page_texts(pdf))
 
 
 def build_pages(folder: Path, pages: int, dpi: int, per_document: int) -> list[tuple[Path, str]]:

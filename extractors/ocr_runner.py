@@ -33,7 +33,7 @@ import pypdfium2 as pdfium
 
 from extractors.extract import extract_document
 from extractors.limits import DEFAULT_LIMITS, ExtractionLimits
-from extractors.ocr import extract_scanned, inspect_text_layer
+from extractors.ocr import TextLayer, extract_scanned, inspect_text_layer
 from extractors.ocr_pages import PageImage, graft_text_layers, save_searchable, write_page_images
 from extractors.ocr_text_layer import HocrPage, read_hocr, skew_from_slopes
 from schemas import ExtractionRecord
@@ -69,18 +69,20 @@ def run_ocr(
     limits: ExtractionLimits = DEFAULT_LIMITS,
     env: Mapping[str, str] | None = None,
     temp_root: Path | None = None,
+    layer: TextLayer | None = None,
 ) -> OcrResult:
     """OCR ``source`` into a searchable PDF (PDF/A-2b if ``pdfa`` and possible) at ``target``.
 
     ``force`` recognizes every page (a junk text layer is replaced by the page's image);
     otherwise only pages without a usable text layer. ``source`` is only read. ``env`` adds to
-    or overrides Tesseract's environment (tests); ``temp_root`` is where the work folder goes.
+    or overrides Tesseract's environment (tests); ``temp_root`` is where the work folder goes;
+    ``layer`` is the caller's ``inspect_text_layer`` of ``source``, if it has one.
     """
     source, target = Path(source), Path(target)
     if source.resolve() == target.resolve():
         raise InternalError("Die OCR-Fassung darf das Original nicht überschreiben.")
     started = time.monotonic()
-    layer = inspect_text_layer(source, limits)
+    layer = layer or inspect_text_layer(source, limits)
     forced = force or layer.needs_forced_ocr
     numbers = list(range(1, layer.pages + 1)) if forced else layer.without_text
     replace = {n for n in numbers if n not in layer.empty} if forced else set()
@@ -127,8 +129,8 @@ def read_archive_file(source: Path, target: Path, *, language: str, timeout: flo
     if not layer.needs_ocr:
         return ScanReading(layer.pages, None, extract_document(source, limits))
     target.parent.mkdir(parents=True, exist_ok=True)
-    result = run_ocr(source, target, language=language, force=layer.needs_forced_ocr, timeout=timeout,
-                     deskew=deskew, limits=limits, temp_root=temp_root)
+    result = run_ocr(source, target, language=language, timeout=timeout, deskew=deskew, limits=limits,
+                     temp_root=temp_root, layer=layer)
     return ScanReading(layer.pages, result, extract_scanned(source, target, result, limits=limits))
 
 
@@ -155,7 +157,10 @@ def convert_with_ghostscript(path: Path, work: Path, *, deadline: float, env: Ma
     rewritten, declared = work / "ghostscript.pdf", work / "pdfa.pdf"
     arguments = ["gs", "-q", "-dBATCH", "-dNOPAUSE", "-dSAFER", "-dPDFA=2", "-dPDFACompatibilityPolicy=1",
                  "-sColorConversionStrategy=RGB", "-sDEVICE=pdfwrite", f"-sOutputFile={rewritten}", str(path)]
-    if _run_child(arguments, work, deadline, env) != 0:
+    try:
+        if _run_child(arguments, work, deadline, env) != 0:  # failed or out of time: a plain PDF
+            return None
+    except OSError:
         return None
     try:
         with pikepdf.open(rewritten) as pdf:
@@ -199,7 +204,13 @@ def run_tesseract(images: list[PageImage], work: Path, language: str, *, deadlin
     listing.write_text("".join(f"{image.path}\n" for image in images), encoding="utf-8")
     arguments = ["tesseract", str(listing), str(work / OUTPUT_STEM), "-l", language,
                  "-c", "textonly_pdf=1", "pdf", "hocr"]
-    returncode = _run_child(arguments, work, deadline, env)
+    try:
+        returncode = _run_child(arguments, work, deadline, env)
+    except FileNotFoundError as exc:
+        raise EnvironmentProblem(MSG_NO_TESSERACT, code=ErrorCode.MISSING_DEPENDENCY) from exc
+    except OSError as exc:
+        raise EnvironmentProblem(f"Tesseract kann nicht gestartet werden: {exc.strerror or exc}",
+                                 code=ErrorCode.MISSING_DEPENDENCY) from exc
     if returncode is None:
         raise TimeoutError
     if returncode != 0:
@@ -209,6 +220,7 @@ def run_tesseract(images: list[PageImage], work: Path, language: str, *, deadlin
 
 def _run_child(arguments: list[str], work: Path, deadline: float, env: Mapping[str, str] | None) -> int | None:
     """Run a program in its own session; at ``deadline`` (monotonic) kill its process group and return None.
+    ``OSError`` if it cannot be started.
 
     The wait blocks (a timer kills at the deadline): ``Popen.wait(timeout)`` polls and notices the
     end up to 50 ms late, a core left idle for every file.
@@ -219,14 +231,8 @@ def _run_child(arguments: list[str], work: Path, deadline: float, env: Mapping[s
     if time.monotonic() >= deadline:
         return None
     with (work / "stderr.txt").open("wb") as stderr:
-        try:
-            process = subprocess.Popen(arguments, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                       stderr=stderr, cwd=work, env=child_env, start_new_session=True)
-        except FileNotFoundError as exc:
-            raise EnvironmentProblem(MSG_NO_TESSERACT, code=ErrorCode.MISSING_DEPENDENCY) from exc
-        except OSError as exc:
-            raise EnvironmentProblem(f"Tesseract kann nicht gestartet werden: {exc.strerror or exc}",
-                                     code=ErrorCode.MISSING_DEPENDENCY) from exc
+        process = subprocess.Popen(arguments, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                   stderr=stderr, cwd=work, env=child_env, start_new_session=True)
         expired = threading.Event()
         timer = threading.Timer(max(0.0, deadline - time.monotonic()), _expire, (process, expired))
         timer.daemon = True

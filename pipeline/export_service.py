@@ -169,5 +169,5 @@ def entry_blocks(row: IndexRow, conference: str) -> list[Block]:
     if row.decision_text:
         blocks.append(Block(kind="paragraph", text=row.decision_text, style="Beschlusstext"))
     for by, text in row.statements:
-        blocks.append(Block(kind="paragraph", text=f"Protokollerklärung {name_laender(by) or ''}: {text}".replace(" :", ":")))
+        blocks.append(Block(kind="paragraph", text=f"{' '.join(filter(None, ('Protokollerklärung', name_laender(by))))}: {text}"))
     return blocks

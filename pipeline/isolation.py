@@ -42,6 +42,7 @@ def run_isolated(func: Callable[..., T], *args: Any, limits: ProcessLimits = Pro
     unchanged, ``InputError`` (timeout, memory, crash) when the limits stop it, and
     ``InternalError`` with the child's stack trace for an unexpected exception.
     """
+    allow_children()
     context = _get_context()
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_child_main, args=(sender, limits, func, args), daemon=True)
@@ -55,6 +56,15 @@ def run_isolated(func: Callable[..., T], *args: Any, limits: ProcessLimits = Pro
             child.kill()
         child.join(5)
     return _unpack(message, child.exitcode, limits)
+
+
+def allow_children() -> None:
+    """Dask starts its workers as daemon processes, and Python refuses a daemon any child; the parser
+    must still run in its limited child, which this process kills anyway. Cleared for good, not
+    around each call: the worker's other threads start children at the same time."""
+    process = multiprocessing.current_process()
+    if process.daemon:
+        process.daemon = False
 
 
 def _get_context() -> multiprocessing.context.BaseContext:

@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import multiprocessing
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -81,9 +78,8 @@ def read_scan(path: Path, root: Path, sha256: str, settings: Settings) -> tuple[
     """OCR where pages lack a usable text layer, then extract; all in a limited child process
     (RELIABILITY.md rule 5), which runs Tesseract in turn."""
     target = output_path(path, root, sha256, settings)
-    with allow_child_processes():
-        reading = run_isolated(partial(read_archive_file, **ocr_options(settings)), path, target,
-                               limits=ocr_limits(settings))
+    reading = run_isolated(partial(read_archive_file, **ocr_options(settings)), path, target,
+                           limits=ocr_limits(settings))
     outcome = DigitizeOutcome(str(path), sha256, "digitalisiert", pages=reading.pages, records=len(reading.records))
     if reading.ocr is not None:
         outcome.ocr_pages, outcome.confidence, outcome.output = reading.ocr.ocr_pages, reading.ocr.confidence, str(target)
@@ -109,21 +105,6 @@ def ocr_temp_root(settings: Settings) -> Path:
     folder = settings.home / OCR_TEMP_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-@contextmanager
-def allow_child_processes() -> Iterator[None]:
-    """Dask starts its worker processes as daemons, and Python refuses daemons a child process; the
-    parser must still run in its limited child (RELIABILITY.md rule 5), which its parent kills anyway."""
-    process = multiprocessing.current_process()
-    was_daemon = process.daemon
-    if was_daemon:
-        process.daemon = False
-    try:
-        yield
-    finally:
-        if was_daemon:
-            process.daemon = True
 
 
 def output_path(path: Path, root: Path, sha256: str, settings: Settings) -> Path:

@@ -43,16 +43,18 @@ HEADLINE_OPTIONS = (
     "ShortWord=2, MaxFragments=1, HighlightAll=false"
 )
 
+# Built once, as in index_sqlite: compiled statements are cached per Table object.
+TABLES = build_tables(
+    SCHEMA,
+    Column("search_text", Text, nullable=False),
+    Column("tsv", TSVECTOR, Computed(TSV, persisted=True)),
+    Index("ix_search_records_tsv", "tsv", postgresql_using="gin"),
+)
 
 class PostgresSearchIndex(SearchIndex):
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self.tables = build_tables(
-            SCHEMA,
-            Column("search_text", Text, nullable=False),
-            Column("tsv", TSVECTOR, Computed(TSV, persisted=True)),
-            Index("ix_search_records_tsv", "tsv", postgresql_using="gin"),
-        )
+        self.tables = TABLES
 
     @contextmanager
     def writing(self) -> Iterator[Connection]:
