@@ -2,17 +2,16 @@
 
     python benchmarks/inbox.py                                  # 200 documents, 3 rounds each
     python benchmarks/inbox.py --documents 50 --rounds 5
-    python benchmarks/inbox.py --batch-size 20 --batch-size 100 # several batch sizes in one run
-    python benchmarks/inbox.py --without-heartbeats             # also the flow without heartbeats
 
 Builds ``--documents`` distinct one-page motions from the sample text once (tests/fixtures), then
-for every round and batch size copies them into the inbox of a fresh home (new folders, new SQLite
+for every round copies them into the inbox of a fresh home (new folders, new SQLite
 store) and times one pass, ``wait=False``:
 
-* ``plain``  ``pipeline.inbox.runner.run_inbox_pass``: the stages as plain functions, batches
-  spread over ``settings.workers`` threads;
+* ``plain``  ``pipeline.inbox.runner.run_inbox_pass``: the stages as plain functions,
+  ``settings.workers`` threads taking the files from one queue;
 * ``flow``   ``pipeline.flows.run_inbox_flow``: the same stages as a Prefect flow, one task per
-  batch, on the local ephemeral Prefect API (``PREFECT_HOME`` is a fresh temporary folder).
+  worker taking the files from one queue, on the local ephemeral Prefect API (``PREFECT_HOME`` is a
+  fresh temporary folder).
 
 The two are interleaved in the same process, alternating which goes first (plain, flow, flow,
 plain, …), and the medians count: the machines are shared and noisy, so the ratio is the result.
@@ -82,7 +81,7 @@ def fill_home(scratch: Path, label: str, documents: list[Path]) -> Path:
     return home
 
 
-def settings_for(home: Path, batch_size: int):
+def settings_for(home: Path):
     """Settings for one pass, identical for both variants.
 
     ``inbox_flow`` reads ``get_settings()`` (the environment) instead of the ``settings`` given to
@@ -90,7 +89,7 @@ def settings_for(home: Path, batch_size: int):
     """
     from pipeline.settings import Settings, get_settings
 
-    values = {"home": home, "settle_seconds": 0.0, "batch_size": batch_size}
+    values = {"home": home, "settle_seconds": 0.0}
     for name, value in values.items():
         os.environ[f"INTMK_{name.upper()}"] = str(value)
     get_settings.cache_clear()
@@ -178,22 +177,13 @@ def run_flow(settings) -> object:
     return run_inbox_flow(settings, wait=False)
 
 
-def run_flow_without_heartbeats(settings) -> object:
-    """The flow with Prefect's flow-run heartbeats off: at its end the engine joins the heartbeat
-    thread, which sleeps in 1 s steps (Prefect 3.8), so every run waits up to 1 s more."""
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
-
-    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-        return run_flow(settings)
+VARIANTS: dict[str, Callable] = {"plain": run_plain, "flow": run_flow}
 
 
-VARIANTS: dict[str, Callable] = {"plain": run_plain, "flow": run_flow, "flow-nohb": run_flow_without_heartbeats}
-
-
-def time_pass(variant: str, scratch: Path, documents: list[Path], batch_size: int) -> Pass:
+def time_pass(variant: str, scratch: Path, documents: list[Path]) -> Pass:
     """One pass over a fresh home; fails unless every document was processed."""
     home = fill_home(scratch, variant, documents)
-    settings = settings_for(home, batch_size)
+    settings = settings_for(home)
     cpu_before = read_tree_cpu()
     started = time.perf_counter()
     report = VARIANTS[variant](settings)
@@ -214,28 +204,28 @@ def check_report(variant: str, report, expected: int) -> None:
 # ----------------------------------------------------------------------------- measurements
 
 
-def warm_up(scratch: Path, documents: list[Path], batch_size: int) -> dict[str, float]:
+def warm_up(scratch: Path, documents: list[Path]) -> dict[str, float]:
     """One-time costs per process, measured once and kept out of the rounds (wall seconds)."""
     small = documents[:WARMUP_DOCUMENTS]
-    costs = {"plain_first": time_pass("plain", scratch, small, batch_size).wall}  # fork server + imports
-    costs["plain_small"] = time_pass("plain", scratch, small, batch_size).wall
-    costs["flow_first"] = time_pass("flow", scratch, small, batch_size).wall  # ephemeral Prefect API + imports
-    costs["flow_small"] = time_pass("flow", scratch, small, batch_size).wall
+    costs = {"plain_first": time_pass("plain", scratch, small).wall}  # fork server + imports
+    costs["plain_small"] = time_pass("plain", scratch, small).wall
+    costs["flow_first"] = time_pass("flow", scratch, small).wall  # ephemeral Prefect API + imports
+    costs["flow_small"] = time_pass("flow", scratch, small).wall
     for variant in VARIANTS:
         costs[f"{variant}_empty"] = statistics.median(
-            time_pass(variant, scratch, [], batch_size).wall for _ in range(EMPTY_RUNS))
+            time_pass(variant, scratch, []).wall for _ in range(EMPTY_RUNS))
     return costs
 
 
-def measure_rounds(scratch: Path, documents: list[Path], batch_size: int, rounds: int,
-                   variants: list[str]) -> dict[str, list[Pass]]:
+def measure_rounds(scratch: Path, documents: list[Path], rounds: int) -> dict[str, list[Pass]]:
     """The variants interleaved, the order rotating every round (plain, flow, flow, plain, …)."""
+    variants = list(VARIANTS)
     passes: dict[str, list[Pass]] = {variant: [] for variant in variants}
     for index in range(rounds):
         order = variants[index % len(variants):] + variants[:index % len(variants)]
         for variant in order:
-            print(f"batch size {batch_size}, round {index + 1}/{rounds}: {variant} …", file=sys.stderr, flush=True)
-            passes[variant].append(time_pass(variant, scratch, documents, batch_size))
+            print(f"round {index + 1}/{rounds}: {variant} …", file=sys.stderr, flush=True)
+            passes[variant].append(time_pass(variant, scratch, documents))
     return passes
 
 
@@ -252,11 +242,11 @@ def compare(plain: list[Pass], flow: list[Pass]) -> dict[str, float]:
     }
 
 
-def count_tasks(documents: int, batch_size: int) -> int:
-    from pipeline.inbox.runner import split_batches
+def count_tasks(documents: int) -> int:
+    """Prefect task runs per flow run: one per worker (``pipeline.inbox.runner.count_tasks``)."""
     from pipeline.settings import get_settings
 
-    return len(split_batches(list(range(documents)), batch_size, get_settings().workers))
+    return min(documents, get_settings().workers)
 
 
 # ----------------------------------------------------------------------------- output
@@ -268,29 +258,26 @@ def print_warm_up(costs: dict[str, float]) -> None:
           f"-> fork server and imports ~{costs['plain_first'] - costs['plain_small']:.2f} (once per process)")
     print(f"  first flow run    {costs['flow_first']:6.2f}, next {costs['flow_small']:5.2f} "
           f"-> ephemeral Prefect API start ~{costs['flow_first'] - costs['flow_small']:.2f} (once per process)")
-    print(f"  empty inbox       plain {costs['plain_empty']:.2f}, flow {costs['flow_empty']:.2f}, "
-          f"flow without heartbeats {costs['flow-nohb_empty']:.2f} (medians of {EMPTY_RUNS})")
-    print(f"  -> fixed cost of a flow run ~{costs['flow_empty'] - costs['plain_empty']:.2f}, "
-          f"of which waiting for the heartbeat thread ~{costs['flow_empty'] - costs['flow-nohb_empty']:.2f}")
+    print(f"  empty inbox       plain {costs['plain_empty']:.2f}, flow {costs['flow_empty']:.2f} (medians of {EMPTY_RUNS})"
+          f" -> fixed cost of a flow run ~{costs['flow_empty'] - costs['plain_empty']:.2f}")
 
 
-def print_table(documents: int, results: dict[int, dict[str, list[Pass]]]) -> None:
-    rounds = len(next(iter(results.values()))["plain"])
-    width = 8 * rounds
-    print(f"\n{'batch':>5} {'tasks':>5} {'variant':<9} {'rounds, wall s':<{width}} {'median':>7} {'docs/s':>7} "
+def print_table(documents: int, passes: dict[str, list[Pass]]) -> None:
+    width = 8 * len(passes["plain"])
+    print(f"\n{'tasks':>5} {'variant':<7} {'rounds, wall s':<{width}} {'median':>7} {'docs/s':>7} "
           f"{'CPU s':>6} {'added s':>7} {'overhead':>8} {'paired':>7} {'quiet':>6} {'verdict':>7}")
-    for batch_size, passes in results.items():
-        for variant, runs in passes.items():
-            median = statistics.median(p.wall for p in runs)
-            walls = " ".join(f"{p.wall:7.2f}" for p in runs)
-            line = (f"{batch_size:>5} {count_tasks(documents, batch_size):>5} {variant:<9} {walls:<{width}} "
-                    f"{median:>7.2f} {documents / median:>7.1f} {statistics.median(p.cpu_total for p in runs):>6.1f}")
-            if variant != "plain":
-                share = compare(passes["plain"], runs)
-                verdict = "met" if share["overhead"] < TARGET else "MISSED"
-                line += (f" {share['added']:>7.2f} {share['overhead']:>8.1%} {share['paired']:>7.1%} "
-                         f"{share['quiet']:>6.1%} {verdict:>7}")
-            print(line)
+    for variant, runs in passes.items():
+        median = statistics.median(p.wall for p in runs)
+        walls = " ".join(f"{p.wall:7.2f}" for p in runs)
+        tasks = count_tasks(documents) if variant == "flow" else "-"
+        line = (f"{tasks:>5} {variant:<7} {walls:<{width}} {median:>7.2f} {documents / median:>7.1f} "
+                f"{statistics.median(p.cpu_total for p in runs):>6.1f}")
+        if variant != "plain":
+            share = compare(passes["plain"], runs)
+            verdict = "met" if share["overhead"] < TARGET else "MISSED"
+            line += (f" {share['added']:>7.2f} {share['overhead']:>8.1%} {share['paired']:>7.1%} "
+                     f"{share['quiet']:>6.1%} {verdict:>7}")
+        print(line)
     print(f"""
 overhead: (median flow - median plain) / median flow: Prefect's share of the wall time, the
           verdict (target < {TARGET:.0%}).
@@ -298,51 +285,42 @@ added s:  median over the rounds of flow - plain (each round runs them back to b
 paired:   median over the rounds of (flow - plain) / flow.
 quiet:    added s / (fastest plain pass + added s): the share on the least loaded round; the
           added cost is mostly fixed per flow run, so it weighs more the faster the machine.
-tasks:    Prefect task runs per flow run (batches; at least one per worker).
-Every pass runs on a fresh home and store; the order of the variants rotates every round.""")
-    if any("flow-nohb" in passes for passes in results.values()):
-        print("flow-nohb: the flow with Prefect's flow-run heartbeats off (not what `intmk run` does).")
+tasks:    Prefect task runs per flow run: one per worker, each taking files from the pass's queue.
+Every pass runs on a fresh home and store; the order of the variants alternates every round.""")
 
 
-def print_cpu_parts(results: dict[int, dict[str, list[Pass]]]) -> None:
+def print_cpu_parts(passes: dict[str, list[Pass]]) -> None:
     print("\nWhere the CPU goes, median CPU s per pass (main: this process; parsers: fork server and its")
     print("children; api: the ephemeral Prefect API server, which also idles along during plain passes):")
-    print(f"{'batch':>5} {'variant':<9} " + " ".join(f"{part:>8}" for part in CPU_PARTS))
-    for batch_size, passes in results.items():
-        for variant, runs in passes.items():
-            parts = [statistics.median(p.cpu[part] for p in runs) for part in CPU_PARTS]
-            print(f"{batch_size:>5} {variant:<9} " + " ".join(f"{value:>8.2f}" for value in parts))
+    print(f"{'variant':<7} " + " ".join(f"{part:>8}" for part in CPU_PARTS))
+    for variant, runs in passes.items():
+        parts = [statistics.median(p.cpu[part] for p in runs) for part in CPU_PARTS]
+        print(f"{variant:<7} " + " ".join(f"{value:>8.2f}" for value in parts))
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, default=200, help="documents per pass (default: 200)")
     parser.add_argument("--rounds", type=int, default=3, help="timed passes of each variant (default: 3)")
-    parser.add_argument("--batch-size", type=int, action="append",
-                        help="documents per Prefect task; repeat for several (default: the settings' default)")
-    parser.add_argument("--without-heartbeats", action="store_true",
-                        help="also time the flow with Prefect's flow-run heartbeats off")
     args = parser.parse_args(argv)
-    if args.documents < 1 or args.rounds < 1 or any(size < 1 for size in args.batch_size or ()):
-        parser.error("--documents, --rounds and --batch-size must be at least 1")
-    variants = ["plain", "flow"] + (["flow-nohb"] if args.without_heartbeats else [])
+    if args.documents < 1 or args.rounds < 1:
+        parser.error("--documents and --rounds must be at least 1")
     with tempfile.TemporaryDirectory(prefix="intmk-bench-inbox-") as tmp:
         scratch = Path(tmp)
         configure_prefect(scratch)
-        from pipeline.settings import Settings, get_settings
+        from pipeline.settings import get_settings
 
-        batch_sizes = args.batch_size or [Settings.model_fields["batch_size"].default]
         print(f"building {args.documents} motions …", file=sys.stderr, flush=True)
         documents = make_documents(scratch / "documents", args.documents)
         print("warming up (fork server, ephemeral Prefect API) …", file=sys.stderr, flush=True)
-        costs = warm_up(scratch, documents, batch_sizes[0])
-        results = {size: measure_rounds(scratch, documents, size, args.rounds, variants) for size in batch_sizes}
+        costs = warm_up(scratch, documents)
+        passes = measure_rounds(scratch, documents, args.rounds)
         api = os.environ.get("PREFECT_API_URL") or "ephemeral (local, started by this process)"
         print(f"\n{args.documents} documents, {args.rounds} rounds, workers {get_settings().workers}, "
               f"{os.cpu_count()} cores, load average {os.getloadavg()[1]:.1f} (5 min), Prefect API: {api}")
         print_warm_up(costs)
-        print_table(args.documents, results)
-        print_cpu_parts(results)
+        print_table(args.documents, passes)
+        print_cpu_parts(passes)
 
 
 if __name__ == "__main__":

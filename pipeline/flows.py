@@ -1,9 +1,9 @@
 """Prefect flows and deployments. The only module with Prefect decorators; every stage is a plain
 function in ``pipeline.inbox`` (and the rule services), so tests can call them without Prefect.
 
-The local ephemeral Prefect API is used unless ``PREFECT_API_URL`` points at a server. Documents are
-handed to tasks in batches (DESIGN.md: the local API persists only ~40 task runs per second, so one
-task per small file would dominate the run time).
+The local ephemeral Prefect API is used unless ``PREFECT_API_URL`` points at a server. An inbox pass
+runs one task per worker, each taking files from the pass's shared queue (DESIGN.md: the local API
+persists only ~40 task runs per second, and each costs its server CPU that the parsers need).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -28,17 +28,18 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from pipeline.bundesrat_service import sync_register
 from pipeline.digitize.batch import Batch, notify_done, notify_start, split_tasks
 from pipeline.digitize.process import DigitizeOutcome, digitize_file
-from pipeline.inbox.claim import Claim
 from pipeline.inbox.outcome import DocumentOutcome
 from pipeline.inbox.process import PassContext
 from pipeline.inbox.runner import (
+    ClaimQueue,
     PassReport,
+    add_outcomes,
     collect_claims,
+    count_tasks,
     finish_pass,
     hold_pass_lock,
     open_pass,
-    process_batch,
-    split_batches,
+    process_claims,
 )
 from pipeline.report_rules import describe_upsert
 from pipeline.reminder_service import format_reminder, list_due_deadlines, write_reminder
@@ -54,9 +55,10 @@ BERLIN = "Europe/Berlin"
 
 
 @task(name="dokumente-verarbeiten", cache_policy=NO_CACHE)
-def process_batch_task(claims: Sequence[Claim], ctx: PassContext) -> list[DocumentOutcome]:
-    """One batch of claimed files: sniff, extract (each in a limited child), store, check, archive."""
-    return process_batch(claims, ctx)
+def process_claims_task(claims: ClaimQueue, ctx: PassContext) -> list[tuple[int, DocumentOutcome]]:
+    """One worker's share of the claimed files, taken from the pass's queue: sniff, extract (each in
+    a limited child), store, check, archive."""
+    return process_claims(claims, ctx)
 
 
 @flow(name=INBOX_FLOW, log_prints=False, validate_parameters=False)
@@ -69,11 +71,9 @@ def inbox_flow(wait: bool = True, settings: Settings | None = None) -> PassRepor
     ctx = open_pass(settings)
     with hold_pass_lock(ctx.folders):
         claims, report = collect_claims(ctx, wait=wait)
-        batches = split_batches(claims, settings.batch_size, settings.workers)
-        if batches:
-            futures = process_batch_task.map(batches, ctx=ctx)
-            for outcomes in futures.result():
-                report.outcomes.extend(outcomes)
+        pending = ClaimQueue(claims)
+        futures = [process_claims_task.submit(pending, ctx) for _ in range(count_tasks(pending, settings.workers))]
+        add_outcomes(report, (future.result() for future in futures))
         return finish_pass(ctx, report)
 
 

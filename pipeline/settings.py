@@ -32,7 +32,6 @@ class Settings(BaseSettings):
     settle_seconds: float = Field(default=2.0, ge=0, description="so lange muss eine Datei unverändert sein")
     settle_wait_seconds: float = Field(default=30.0, ge=0, description="intmk run wartet so lange auf Dateien im Schreiben")
     workers: int = Field(default=2, ge=1, le=32, description="gleichzeitig gelesene Dokumente")
-    batch_size: int = Field(default=20, ge=1, description="Dokumente je Prefect-Task")
     store_attempts: int = Field(default=4, ge=1, description="Versuche, wenn die Datenbank gesperrt ist")
     store_backoff_seconds: float = Field(default=0.5, ge=0, description="erste Wartezeit zwischen den Versuchen")
     db_busy_timeout_seconds: float = Field(default=30.0, ge=0, description="SQLite wartet so lange auf eine Sperre")

@@ -190,7 +190,7 @@ def test_symlinks_fifos_and_folders_are_never_read(home, motions, tmp_path):
 
 
 def test_two_hundred_files_at_once(tmp_path, generated):
-    settings = make_settings(tmp_path / "home", batch_size=20)
+    settings = make_settings(tmp_path / "home")
     drops = new_drops(settings)
     for i in range(200):
         drops.drop(f"antrag-{i:03d}.pdf", motion_bytes(generated, 1000 + i))
@@ -198,6 +198,30 @@ def test_two_hundred_files_at_once(tmp_path, generated):
     assert len(report.outcomes) == 200
     assert assert_conservation(settings, drops) == {"processed": 200}
     assert len(stored(settings)) == 200
+
+
+def test_workers_take_files_from_one_queue_and_report_in_claim_order(monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pipeline.inbox import runner
+
+    worker_of = {}
+
+    def process(claim, ctx):
+        if claim == "gross.pdf":
+            time.sleep(0.5)
+        worker_of[claim] = threading.current_thread().name
+        return f"Ergebnis {claim}"
+
+    monkeypatch.setattr(runner, "process_claim", process)
+    pending = runner.ClaimQueue(["gross.pdf", "a.pdf", "b.pdf", "c.pdf"])
+    assert runner.count_tasks(pending, workers=8) == 4 and runner.count_tasks(pending, workers=2) == 2
+    report = runner.PassReport()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        runner.add_outcomes(report, pool.map(lambda _: runner.process_claims(pending, None), range(2)))
+    assert report.outcomes == ["Ergebnis gross.pdf", "Ergebnis a.pdf", "Ergebnis b.pdf", "Ergebnis c.pdf"]
+    # the large file holds up only its own worker; the other one takes the rest
+    assert worker_of["a.pdf"] == worker_of["b.pdf"] == worker_of["c.pdf"] != worker_of["gross.pdf"]
 
 
 def test_sidecar_sets_receipt_and_land_and_travels_with_the_original(home, motions):

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
-from collections.abc import Iterator, Sequence
+import queue
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import chain
+from operator import itemgetter
 from typing import Protocol
 
 from pipeline.inbox.checking import CheckCache
@@ -99,22 +102,48 @@ def collect_claims(ctx: PassContext, *, wait: bool) -> tuple[list[Claim], PassRe
     return claims, report
 
 
-def split_batches(claims: Sequence[Claim], size: int, workers: int) -> list[list[Claim]]:
-    """Batches of at most ``size``, but at least one per worker so that both cores work."""
-    size = max(1, min(size, -(-len(claims) // workers)))
-    return [list(claims[i : i + size]) for i in range(0, len(claims), size)]
+class ClaimQueue:
+    """The claims of one pass, handed out one at a time to whichever worker is free.
+
+    One task per worker takes claims until the queue is empty: the workers balance themselves (a
+    long file holds up only its own worker), and Prefect records a task run per worker instead of
+    one per batch; each task run costs its API about 30 ms CPU (benchmarks/inbox.py).
+    """
+
+    def __init__(self, claims: Sequence[Claim]) -> None:
+        self._pending: queue.SimpleQueue[tuple[int, Claim]] = queue.SimpleQueue()
+        for position, claim in enumerate(claims):
+            self._pending.put((position, claim))
+        self.size = len(claims)
+
+    def take(self) -> tuple[int, Claim] | None:
+        try:
+            return self._pending.get_nowait()
+        except queue.Empty:
+            return None
 
 
-def process_batch(claims: Sequence[Claim], ctx: PassContext) -> list[DocumentOutcome]:
-    """The claims of one batch one after the other; each parser still runs in its own child."""
+def count_tasks(claims: ClaimQueue, workers: int) -> int:
+    """One task per worker, but no idle ones."""
+    return min(workers, claims.size)
+
+
+def process_claims(claims: ClaimQueue, ctx: PassContext) -> list[tuple[int, DocumentOutcome]]:
+    """Claims from the pass's queue, one after the other, each with its place in the pass."""
     outcomes = []
-    for claim in claims:
+    while (taken := claims.take()) is not None:
+        position, claim = taken
         outcome = process_claim(claim, ctx)
         if outcome is not None:
-            outcomes.append(outcome)
+            outcomes.append((position, outcome))
             for hook in _progress:
                 hook.advance(outcome)
     return outcomes
+
+
+def add_outcomes(report: PassReport, results: Iterable[list[tuple[int, DocumentOutcome]]]) -> None:
+    """The workers' outcomes in the order the files were claimed."""
+    report.outcomes.extend(outcome for _, outcome in sorted(chain.from_iterable(results), key=itemgetter(0)))
 
 
 def finish_pass(ctx: PassContext, report: PassReport) -> PassReport:
@@ -135,12 +164,12 @@ def export_stored_records(ctx: PassContext) -> None:
 
 
 def run_inbox_pass(settings: Settings, *, wait: bool = True) -> PassReport:
-    """One pass without Prefect: the same stages, batches spread over ``settings.workers`` threads."""
+    """One pass without Prefect: the same stages, ``settings.workers`` threads sharing the claims."""
     ctx = open_pass(settings)
     with hold_pass_lock(ctx.folders):
         claims, report = collect_claims(ctx, wait=wait)
-        batches = split_batches(claims, settings.batch_size, settings.workers)
-        with ThreadPoolExecutor(max_workers=settings.workers) as pool:
-            for outcomes in pool.map(lambda batch: process_batch(batch, ctx), batches):
-                report.outcomes.extend(outcomes)
+        pending = ClaimQueue(claims)
+        tasks = count_tasks(pending, settings.workers)
+        with ThreadPoolExecutor(max_workers=max(1, tasks)) as pool:
+            add_outcomes(report, pool.map(lambda _: process_claims(pending, ctx), range(tasks)))
         return finish_pass(ctx, report)
