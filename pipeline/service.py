@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
+import stat
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,3 +116,28 @@ def write_bytes_atomically(target: Path, data: bytes) -> Path:
     except OSError as exc:
         raise EnvironmentProblem(f"Ausgabe nicht schreibbar: {target} ({exc.strerror})") from exc
     return target
+
+
+def remove_stale_files(root: Path, pattern: str, older_than_s: float) -> int:
+    """Files or folders matching ``pattern`` below ``root`` that a killed run left behind.
+
+    Only those unchanged for ``older_than_s``: another command may be writing its own temporary
+    file at this moment (``intmk documents``, a reminder, a second ``intmk digitize``). Links are
+    never followed or removed.
+    """
+    if not root.is_dir():
+        return 0
+    limit, removed = time.time() - older_than_s, 0
+    for path in list(root.rglob(pattern)):
+        try:
+            info = path.lstat()
+        except FileNotFoundError:  # removed with a stale folder above it, or by its writer
+            continue
+        if info.st_mtime >= limit or not (stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode)):
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+        removed += 1
+    return removed

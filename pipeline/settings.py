@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     store_attempts: int = Field(default=4, ge=1, description="Versuche, wenn die Datenbank gesperrt ist")
     store_backoff_seconds: float = Field(default=0.5, ge=0, description="erste Wartezeit zwischen den Versuchen")
     db_busy_timeout_seconds: float = Field(default=30.0, ge=0, description="SQLite wartet so lange auf eine Sperre")
+    stale_temp_seconds: float = Field(
+        default=3600.0, ge=0, description="temporäre Dateien eines abgebrochenen Laufs werden nach so langer Zeit entfernt")
     watch_polling: bool = Field(default=False, description="Ordner abfragen statt Ereignisse (Netzlaufwerke)")
     watch_poll_seconds: float = Field(default=2.0, gt=0)
     rescan_seconds: float = Field(default=60.0, gt=0, description="vollständiger Durchlauf auch ohne Ereignis")

@@ -101,6 +101,33 @@ def test_temporary_hidden_and_office_lock_names_are_left_alone(home, motions):
         (drops.folders.inbox / name).write_bytes(motions[0])
     assert run_inbox_pass(home).outcomes == []
     assert sorted(p.name for p in drops.folders.inbox.iterdir()) == sorted(ignored)
+    assert assert_conservation(home, drops) == {}
+
+
+def test_other_writers_temporary_files_are_kept_until_stale(tmp_path, motions):
+    settings = make_settings(tmp_path / "home", stale_temp_seconds=3600)
+    drops = new_drops(settings)
+    being_written = drops.folders.out / "IntMK-23" / ".tmp-einladung"  # intmk documents, right now
+    left_behind = drops.folders.quarantine / "0123456789ab" / ".tmp-grund"  # a killed pass, yesterday
+    stale_folder = drops.folders.duplicates / ".tmp-ordner"
+    outside = tmp_path / "fremd.txt"
+    outside.write_text("bleibt", encoding="utf-8")
+    for path in (being_written, left_behind):
+        path.parent.mkdir(parents=True)
+        path.write_bytes(b"halb")
+    stale_folder.mkdir(parents=True)
+    link = drops.folders.out / ".tmp-verweis"
+    link.symlink_to(outside)
+    yesterday = time.time() - 86400
+    for path in (left_behind, stale_folder, outside):
+        os.utime(path, (yesterday, yesterday))
+    os.utime(link, (yesterday, yesterday), follow_symlinks=False)
+    drops.drop("a.pdf", motions[0])
+    assert [o.outcome for o in run_inbox_pass(settings).outcomes] == ["processed"]
+    assert being_written.read_bytes() == b"halb"
+    assert not left_behind.exists() and not stale_folder.exists()
+    assert link.is_symlink() and outside.read_text(encoding="utf-8") == "bleibt"
+    assert assert_conservation(settings, drops) == {"processed": 1}
 
 
 def test_part_file_renamed_when_complete_is_processed(home, motions):
@@ -352,6 +379,8 @@ def test_status_counts_every_state(home, motions):
     assert {k: counts[k] for k in ("processed", "quarantined", "duplicates", "queued")} == {
         "processed": 1, "quarantined": 1, "duplicates": 1, "queued": 1}
     assert [w.name for w in status.waiting] == ["neu.pdf"]
+    assert assert_conservation(home, drops, queued_ok=["neu.pdf"]) == {
+        "processed": 1, "duplicate": 1, "quarantined": 1, "queued": 1}
 
 
 @pytest.mark.parametrize("overrides, problem", [

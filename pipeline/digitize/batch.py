@@ -6,8 +6,6 @@ import csv
 import datetime as dt
 import io
 import math
-import shutil
-import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -21,7 +19,7 @@ from pipeline.digitize.process import OCR_TEMP_FOLDER, OUTPUT_FOLDER, DigitizeOu
 from pipeline.digitize.walk import count_pages, find_scans
 from pipeline.inbox.folders import resolve_folders
 from pipeline.progress import Hooks
-from pipeline.service import write_bytes_atomically
+from pipeline.service import remove_stale_files, write_bytes_atomically
 from pipeline.settings import Settings
 from pipeline.storage import connect
 from pipeline.storage.models import DigitizationRow
@@ -86,8 +84,10 @@ def notify_done(outcome: DigitizeOutcome, batch: Batch) -> None:
 def plan_batch(root: Path, settings: Settings) -> Batch:
     """Every PDF below ``root``; files already done (same bytes, same pipeline version) are skipped."""
     output = resolve_folders(settings).out / OUTPUT_FOLDER
-    remove_stale_parts(output)
-    remove_stale_work(settings.home / OCR_TEMP_FOLDER, settings.ocr_timeout_seconds * 2)
+    # what a killed run left: half-written searchable PDFs (``.NAME.part.pdf``), OCR work folders
+    stale_after = max(settings.stale_temp_seconds, settings.ocr_timeout_seconds * 2)
+    remove_stale_files(output, ".*.part.pdf", stale_after)
+    remove_stale_files(settings.home / OCR_TEMP_FOLDER, "intmk-ocr-*", stale_after)
     batch = Batch(root)
     done, first_of = load_done(settings), {}
     for path in find_scans(root, exclude=output):
@@ -104,23 +104,6 @@ def plan_batch(root: Path, settings: Settings) -> Batch:
         batch.todo.append(path)
         batch.pages[path] = count_pages(path)
     return batch
-
-
-def remove_stale_parts(output: Path) -> None:
-    """Half-written searchable PDFs of a killed run (OCR writes ``.NAME.part.pdf``, then renames)."""
-    if output.is_dir():
-        for part in output.rglob(".*.part.pdf"):
-            part.unlink(missing_ok=True)
-
-
-def remove_stale_work(folder: Path, older_than_s: float) -> None:
-    """OCR work folders a killed run left behind; a running batch's folders are younger."""
-    if not folder.is_dir():
-        return
-    limit = time.time() - older_than_s
-    for work in folder.glob("intmk-ocr-*"):
-        if work.is_dir() and work.stat().st_mtime < limit:
-            shutil.rmtree(work, ignore_errors=True)
 
 
 def load_done(settings: Settings) -> set[str]:

@@ -15,7 +15,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from pipeline.service import write_bytes_atomically
+from pipeline.service import remove_stale_files, write_bytes_atomically
 from schemas.errors import EnvironmentProblem, ErrorCode
 
 SAFE_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,8}$")
@@ -108,12 +108,7 @@ def describe_os_error(exc: OSError, target: Path) -> EnvironmentProblem:
     return EnvironmentProblem(f"Ablage in {target.parent} nicht möglich: {reason}.", code=ErrorCode.FILE_ACCESS)
 
 
-def remove_stale_temp_files(folders) -> int:
-    """Temporary files (``.tmp-*``) a killed run left behind; only ours, only under the pass lock."""
-    removed = 0
-    for root in (folders.out, folders.archive, folders.quarantine, folders.duplicates):
-        for path in root.rglob(".tmp-*"):
-            if path.is_file() and not path.is_symlink():
-                path.unlink(missing_ok=True)
-                removed += 1
-    return removed
+def remove_stale_temp_files(folders, older_than_s: float) -> int:
+    """Temporary files (``.tmp-*``) a killed run left behind in the folders it writes to."""
+    roots = (folders.out, folders.archive, folders.quarantine, folders.duplicates)
+    return sum(remove_stale_files(root, ".tmp-*", older_than_s) for root in roots)

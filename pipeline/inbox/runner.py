@@ -83,7 +83,7 @@ def hold_pass_lock(folders: Folders) -> Iterator[None]:
 def collect_claims(ctx: PassContext, *, wait: bool) -> tuple[list[Claim], PassReport]:
     """Claims left by an interrupted run first (reconciliation), then every settled inbox file."""
     settings, report = ctx.settings, PassReport()
-    remove_stale_temp_files(ctx.folders)
+    remove_stale_temp_files(ctx.folders, settings.stale_temp_seconds)
     claims = list_open_claims(ctx.folders)
     for claim in claims:
         adopt_sidecar(claim, ctx.folders.inbox)
