@@ -7,15 +7,14 @@ each file atomically. No Begründung in any of them (Regularien 5.3): the index 
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from outputs.docx_writer import render_docx
+from outputs.excel_csv import render_excel_csv
 from pipeline.conference_service import parse_conference_ref
 from pipeline.inbox.folders import resolve_folders
 from pipeline.meeting.wording import describe_applicants, name_laender
@@ -109,18 +108,14 @@ def yes_no(value: bool | None) -> str:
 
 
 def render_csv(rows: list[IndexRow]) -> bytes:
-    """Semicolons and a byte order mark: Excel opens it with umlauts intact."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for row in rows:
-        statements = "\n\n".join(f"{name_laender(by) or 'Protokollerklärung'}: {text}" for by, text in row.statements)
-        writer.writerow([
-            row.conference_key or "", row.body or "", row.number or "", row.year or "", row.top or "", row.title or "",
+    return render_excel_csv(CSV_COLUMNS, [describe_csv_row(row) for row in rows])
+
+
+def describe_csv_row(row: IndexRow) -> list[object]:
+    statements = "\n\n".join(f"{name_laender(by) or 'Protokollerklärung'}: {text}" for by, text in row.statements)
+    return [row.conference_key or "", row.body or "", row.number or "", row.year or "", row.top or "", row.title or "",
             row.document_type, " ".join(row.applicants), row.outcome or "", row.page or "", yes_no(row.late),
-            yes_no(row.bundesrat), yes_no(row.ocr), row.decision_text or "", statements, row.sha256,
-        ])
-    return buffer.getvalue().encode("utf-8-sig")
+            yes_no(row.bundesrat), yes_no(row.ocr), row.decision_text or "", statements, row.sha256]
 
 
 def render_json(rows: list[IndexRow], query: str | None, filters: SearchFilters) -> bytes:

@@ -101,6 +101,23 @@ def test_a_done_file_is_skipped_and_a_bad_one_is_reported(digitized, tmp_path):
     assert {r.sha256 for r in plan_batch(scan.parents[1], settings).skipped} == {sha256_of(scan)}
 
 
+def test_pages_are_counted_in_a_limited_child_and_a_crash_there_spares_the_batch(tmp_path, monkeypatch):
+    from pipeline.digitize import batch as digitize_batch
+    from tests.fixtures import misbehaving
+
+    tree = tmp_path / "archiv"
+    tree.mkdir()
+    motion = write_motion(tree, "antrag.pdf")
+    broken = tree / "kaputt.pdf"
+    broken.write_bytes(motion.read_bytes()[:600])
+    settings = Settings(home=tmp_path / "home")
+    planned = plan_batch(tree, settings)
+    assert planned.pages == {motion: len(PdfReader(motion).pages), broken: 0}
+    monkeypatch.setattr(digitize_batch, "count_pages", misbehaving.crash_hard)  # pdfium dying on a file
+    crashed = plan_batch(tree, settings)
+    assert crashed.todo == planned.todo and crashed.pages == {motion: 0, broken: 0}
+
+
 def build_motion_scans(folder: Path, count: int) -> list[Path]:
     """One-page motions from the sample text, scanned at 200 dpi (fast to OCR)."""
     scans = []

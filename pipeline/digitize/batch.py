@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
+import logging
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -15,17 +14,22 @@ from typing import Protocol
 from sqlalchemy import select
 
 from extractors.hashing import sha256_file
+from outputs.excel_csv import render_excel_csv
 from pipeline.digitize.process import OCR_TEMP_FOLDER, OUTPUT_FOLDER, DigitizeOutcome
 from pipeline.digitize.walk import count_pages, find_scans
 from pipeline.inbox.folders import resolve_folders
+from pipeline.isolation import ProcessLimits, run_isolated
 from pipeline.progress import Hooks
 from pipeline.service import remove_stale_files, write_bytes_atomically
 from pipeline.settings import Settings
 from pipeline.storage import connect
 from pipeline.storage.models import DigitizationRow
 from pipeline.version import PIPELINE_VERSION
+from schemas.errors import IntmkError
 
+log = logging.getLogger(__name__)
 PAGES_PER_TASK = 8  # at most this many pages of small files share a task
+COUNT_SECONDS, COUNT_SECONDS_PER_FILE = 30, 1.0  # time limit of the child counting pages (a few ms per file)
 REPORT_COLUMNS = ("datei", "sha256", "ergebnis", "grund_code", "grund", "seiten", "ocr_seiten", "konfidenz",
                   "datensaetze", "sekunden", "ausgabe", "pdfa")
 
@@ -102,8 +106,24 @@ def plan_batch(root: Path, settings: Settings) -> Batch:
         if sha256 is not None:
             first_of[sha256] = path
         batch.todo.append(path)
-        batch.pages[path] = count_pages(path)
+    batch.pages = count_all_pages(batch.todo, settings)
     return batch
+
+
+def count_all_pages(paths: list[Path], settings: Settings) -> dict[Path, int]:
+    """Pages per file for the progress bar and the task groups, read in one limited child
+    (RELIABILITY.md rule 5: pdfium parses untrusted bytes). If that child fails, every count is 0:
+    only the ETA and the grouping suffer, the files are read by the stage as always."""
+    if not paths:
+        return {}
+    seconds = COUNT_SECONDS + COUNT_SECONDS_PER_FILE * len(paths)
+    limits = ProcessLimits(timeout_s=seconds, cpu_s=math.ceil(seconds), memory_mb=settings.memory_mb)
+    try:
+        counts = run_isolated(count_pages, [str(path) for path in paths], limits=limits)
+    except IntmkError as exc:
+        log.warning("Seitenzahlen für die Fortschrittsanzeige nicht lesbar: %s", exc)
+        counts = [0] * len(paths)
+    return dict(zip(paths, counts))
 
 
 def load_done(settings: Settings) -> set[str]:
@@ -114,16 +134,15 @@ def load_done(settings: Settings) -> set[str]:
 
 
 def write_report(outcomes: Sequence[DigitizeOutcome], target: Path) -> Path:
-    """CSV for Excel (semicolon, UTF-8 with BOM): every file with its outcome and reason."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(REPORT_COLUMNS)
-    for o in sorted(outcomes, key=lambda o: o.path):
-        confidence = f"{o.confidence:.1f}".replace(".", ",") if o.confidence is not None else ""
-        writer.writerow([o.path, o.sha256 or "", o.outcome, o.reason_code or "", o.reason or "", o.pages, o.ocr_pages,
-                         confidence, o.records, f"{o.seconds:.2f}".replace(".", ","), o.output or "",
-                         describe_pdfa(o)])
-    return write_bytes_atomically(target, ("\ufeff" + buffer.getvalue()).encode("utf-8"))
+    """CSV for Excel: every file with its outcome and reason."""
+    rows = [describe_report_row(o) for o in sorted(outcomes, key=lambda o: o.path)]
+    return write_bytes_atomically(target, render_excel_csv(REPORT_COLUMNS, rows))
+
+
+def describe_report_row(o: DigitizeOutcome) -> list[object]:
+    confidence = f"{o.confidence:.1f}".replace(".", ",") if o.confidence is not None else ""
+    return [o.path, o.sha256 or "", o.outcome, o.reason_code or "", o.reason or "", o.pages, o.ocr_pages, confidence,
+            o.records, f"{o.seconds:.2f}".replace(".", ","), o.output or "", describe_pdfa(o)]
 
 
 def describe_pdfa(outcome: DigitizeOutcome) -> str:

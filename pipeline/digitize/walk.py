@@ -33,15 +33,22 @@ def is_pdf(path: Path) -> bool:
         return False
 
 
-def count_pages(path: Path) -> int:
-    """Pages of a PDF for the progress bar; 0 when it cannot be opened (the stage reports why)."""
+def count_pages(paths: list[str]) -> list[int]:
+    """Pages of each PDF for the progress bar, 0 where one cannot be opened (the stage reports why).
+
+    Parses untrusted files: call it through ``pipeline.isolation.run_isolated`` (``plan_batch``).
+    """
     import pypdfium2
 
-    try:
-        document = pypdfium2.PdfDocument(str(path))
-    except Exception:  # noqa: BLE001 - any failure here only affects the ETA
-        return 0
-    try:
-        return len(document)
-    finally:
-        document.close()
+    counts = []
+    for path in paths:
+        try:
+            document = pypdfium2.PdfDocument(path)
+        except Exception:  # noqa: BLE001 - any failure here only affects the ETA
+            counts.append(0)
+            continue
+        try:
+            counts.append(len(document))
+        finally:
+            document.close()
+    return counts
