@@ -30,11 +30,9 @@ from pipeline.digitize.batch import (
 from pipeline.digitize.process import DigitizeOutcome
 from pipeline.inbox.folders import prepare_folders
 from pipeline.search_service import refresh_index
+from pipeline.service import worst_exit_code
 from pipeline.settings import Settings
 from pipeline.storage import connect
-from schemas.errors import ErrorCode, ExitCode
-
-ENVIRONMENT_CODES = {ErrorCode.MISSING_DEPENDENCY.value, ErrorCode.FILE_ACCESS.value, ErrorCode.CONFIG.value}
 
 
 class PagesPerMinute(ProgressColumn):
@@ -73,13 +71,6 @@ def describe_outcome(outcome: DigitizeOutcome) -> str:
     return f"[{short}] {outcome.path}: {outcome.pages} Seiten{ocr}, {outcome.records} Datensätze"
 
 
-def exit_code_of(outcomes: list[DigitizeOutcome]) -> ExitCode:
-    failed = [o for o in outcomes if o.outcome == "fehler"]
-    if any(o.reason_code in ENVIRONMENT_CODES for o in failed):
-        return ExitCode.ENVIRONMENT
-    return ExitCode.INPUT_FILE if failed else ExitCode.OK
-
-
 @click.command()
 @click.argument("folder", type=click.Path(path_type=Path, exists=True, file_okay=False))
 @click.option("--dask-address", help="Laufender Dask-Cluster (tcp://HOST:8786); ohne Angabe lokale Prozesse.")
@@ -105,7 +96,7 @@ def digitize(settings: Settings, folder: Path, dask_address: str | None, report_
     click.echo(summarize(outcomes, time.monotonic() - started, target))
     indexed = refresh_index(connect(settings), settings)  # intmk search finds the new resolutions at once
     click.echo(f"Suchindex: {indexed} Datensätze neu aufgenommen.")
-    sys.exit(int(exit_code_of(outcomes)))
+    sys.exit(int(worst_exit_code(o.exit_code for o in outcomes)))
 
 
 def summarize(outcomes: list[DigitizeOutcome], seconds: float, report: Path) -> str:

@@ -94,7 +94,7 @@ def test_a_done_file_is_skipped_and_a_bad_one_is_reported(digitized, tmp_path):
     broken = tmp_path / "kaputt.pdf"
     broken.write_bytes(scan.read_bytes()[:700])
     bad = digitize_file(broken, tmp_path, settings)
-    assert bad.outcome == "fehler" and bad.reason_code and bad.reason
+    assert bad.outcome == "fehler" and bad.reason_code and bad.reason and bad.exit_code == ExitCode.INPUT_FILE
     report = write_report([bad], tmp_path / "bericht.csv")
     rows = list(csv.DictReader(report.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
     assert rows[0]["ergebnis"] == "fehler" and rows[0]["grund_code"] == bad.reason_code and rows[0]["pdfa"] == ""

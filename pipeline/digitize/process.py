@@ -30,7 +30,7 @@ from pipeline.storage.documents import store_extraction
 from pipeline.storage.models import DigitizationRow, DocumentRow
 from pipeline.version import PIPELINE_VERSION
 from schemas import ExtractionRecord
-from schemas.errors import IntmkError
+from schemas.errors import ErrorCode, ExitCode, IntmkError
 
 OUTPUT_FOLDER = "digitalisat"
 OCR_TEMP_FOLDER = "ocr-arbeit"
@@ -52,6 +52,7 @@ class DigitizeOutcome:
     pdfa: str | None = None  # "2B" when the searchable copy is PDF/A-2b
     reason_code: str | None = None
     reason: str | None = None
+    exit_code: ExitCode = ExitCode.OK  # of a failure: input, environment, bug (README "Exit codes")
 
 
 def digitize_file(path: Path, root: Path, settings: Settings) -> DigitizeOutcome:
@@ -64,10 +65,11 @@ def digitize_file(path: Path, root: Path, settings: Settings) -> DigitizeOutcome
             return DigitizeOutcome(str(path), sha256, "übersprungen", reason="bereits digitalisiert (gleicher Inhalt)")
         outcome, records = read_scan(path, root, sha256, settings)
     except IntmkError as exc:
-        outcome = DigitizeOutcome(str(path), sha256, "fehler", reason_code=str(exc.code), reason=exc.message)
+        outcome = DigitizeOutcome(str(path), sha256, "fehler", reason_code=str(exc.code), reason=exc.message,
+                                  exit_code=exc.exit_code)
     except OSError as exc:
-        outcome = DigitizeOutcome(str(path), sha256, "fehler", reason_code="file_access",
-                                  reason=f"Datei nicht lesbar: {exc.strerror}")
+        outcome = DigitizeOutcome(str(path), sha256, "fehler", reason_code=ErrorCode.FILE_ACCESS.value,
+                                  reason=f"Datei nicht lesbar: {exc.strerror}", exit_code=ExitCode.ENVIRONMENT)
     outcome.seconds = round(time.monotonic() - started, 2)
     if sha256 is not None:
         save_result(settings, path, root, outcome, records)
