@@ -26,8 +26,8 @@ class Receipt:
     """When and how a document reached the Geschäftsstelle (never from the PDF's own metadata)."""
 
     first_seen: dt.datetime
-    received: dt.datetime
-    source: str  # inbox | email | sidecar | override
+    received: dt.datetime | None  # None: unknown (a digitized archive file)
+    source: str  # inbox | email | sidecar | override | archive
     submitted_by: str | None = None
     sender: str | None = None
 

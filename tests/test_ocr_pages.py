@@ -179,7 +179,7 @@ def test_text_layer_sets_every_line_level_on_the_straightened_page():
 ])
 def test_a_batch_is_split_into_tasks_of_a_few_pages(pages: list[int], workers: int, expected: list[int]):
     files = [Path(f"/archiv/{index}.pdf") for index in range(len(pages))]
-    batch = Batch(Path("/archiv"), todo=files, pages=dict(zip(files, pages)))
+    batch = Batch(Path("/archiv"), pages=dict(zip(files, pages)))
 
     groups = split_tasks(batch, workers)
 

@@ -37,13 +37,12 @@ REPORT_COLUMNS = ("datei", "sha256", "ergebnis", "grund_code", "grund", "seiten"
 @dataclass(slots=True)
 class Batch:
     root: Path
-    todo: list[Path] = field(default_factory=list)
-    pages: dict[Path, int] = field(default_factory=dict)
+    pages: dict[Path, int] = field(default_factory=dict)  # the files to do, in order, with their page counts
     skipped: list[DigitizeOutcome] = field(default_factory=list)
 
     @property
     def total_pages(self) -> int:
-        return sum(self.pages.get(path, 0) for path in self.todo)
+        return sum(self.pages.values())
 
 
 def split_tasks(batch: Batch, workers: int) -> list[list[Path]]:
@@ -56,8 +55,8 @@ def split_tasks(batch: Batch, workers: int) -> list[list[Path]]:
     size = min(PAGES_PER_TASK, max(1, math.ceil(batch.total_pages / (2 * max(1, workers)))))
     groups: list[list[Path]] = []
     pages = size
-    for path in batch.todo:
-        count = max(1, batch.pages.get(path, 0))
+    for path, count in batch.pages.items():
+        count = max(1, count)
         if pages >= size or count >= size:
             groups.append([])
             pages = 0
@@ -77,7 +76,7 @@ report_progress = _hooks.attach  # the CLI's progress bar in pages per minute
 
 def notify_start(batch: Batch) -> None:
     for hook in _hooks:
-        hook.start(len(batch.todo), batch.total_pages)
+        hook.start(len(batch.pages), batch.total_pages)
 
 
 def notify_done(outcome: DigitizeOutcome, batch: Batch) -> None:
@@ -92,7 +91,7 @@ def plan_batch(root: Path, settings: Settings) -> Batch:
     stale_after = max(settings.stale_temp_seconds, settings.ocr_timeout_seconds * 2)
     remove_stale_files(output, ".*.part.pdf", stale_after)
     remove_stale_files(settings.home / OCR_TEMP_FOLDER, "intmk-ocr-*", stale_after)
-    batch = Batch(root)
+    batch, todo = Batch(root), []
     done, first_of = load_done(settings), {}
     for path in find_scans(root, exclude=output):
         try:
@@ -105,8 +104,8 @@ def plan_batch(root: Path, settings: Settings) -> Batch:
             continue
         if sha256 is not None:
             first_of[sha256] = path
-        batch.todo.append(path)
-    batch.pages = count_all_pages(batch.todo, settings)
+        todo.append(path)
+    batch.pages = count_all_pages(todo, settings)
     return batch
 
 

@@ -23,11 +23,12 @@ from extractors.ocr_runner import KILL_GRACE_SECONDS, read_archive_file
 from pipeline.assignment import assign_document
 from pipeline.inbox.folders import resolve_folders
 from pipeline.isolation import ProcessLimits, run_isolated
+from pipeline.receipt import Receipt
 from pipeline.service import process_limits
 from pipeline.settings import Settings
 from pipeline.storage import connect
-from pipeline.storage.documents import store_extraction
-from pipeline.storage.models import DigitizationRow, DocumentRow
+from pipeline.storage.documents import record_document, store_extraction
+from pipeline.storage.models import DigitizationRow
 from pipeline.version import PIPELINE_VERSION
 from schemas import ExtractionRecord
 from schemas.errors import ErrorCode, ExitCode, IntmkError
@@ -144,11 +145,7 @@ def save_result(settings: Settings, path: Path, root: Path, outcome: DigitizeOut
 
 def store_document(session: Session, settings: Settings, path: Path, root: Path, sha256: str, records: list[ExtractionRecord]) -> None:
     """Received: unknown (it comes from an archive); assigned to the conference its header names."""
-    document = session.get(DocumentRow, sha256)
-    if document is None:
-        document = DocumentRow(sha256=sha256, original_name=str(path.relative_to(root)), size=path.stat().st_size,
-                               state="queued", first_seen=dt.datetime.now(dt.UTC), received=None, received_source="archive")
-        session.add(document)
-        session.flush()
+    receipt = Receipt(first_seen=dt.datetime.now(dt.UTC), received=None, source="archive")
+    document, _ = record_document(session, sha256, str(path.relative_to(root)), path.stat().st_size, receipt)
     store_extraction(session, sha256, PIPELINE_VERSION, records)
     assign_document(session, settings, document, records, None)
