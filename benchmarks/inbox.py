@@ -242,11 +242,12 @@ def compare(plain: list[Pass], flow: list[Pass]) -> dict[str, float]:
     }
 
 
-def count_tasks(documents: int) -> int:
-    """Prefect task runs per flow run: one per worker (``pipeline.inbox.runner.count_tasks``)."""
+def count_flow_tasks(documents: int) -> int:
+    """Prefect task runs per flow run: one per worker."""
+    from pipeline.inbox.runner import count_tasks
     from pipeline.settings import get_settings
 
-    return min(documents, get_settings().workers)
+    return count_tasks(documents, get_settings().workers)
 
 
 # ----------------------------------------------------------------------------- output
@@ -269,7 +270,7 @@ def print_table(documents: int, passes: dict[str, list[Pass]]) -> None:
     for variant, runs in passes.items():
         median = statistics.median(p.wall for p in runs)
         walls = " ".join(f"{p.wall:7.2f}" for p in runs)
-        tasks = count_tasks(documents) if variant == "flow" else "-"
+        tasks = count_flow_tasks(documents) if variant == "flow" else "-"
         line = (f"{tasks:>5} {variant:<7} {walls:<{width}} {median:>7.2f} {documents / median:>7.1f} "
                 f"{statistics.median(p.cpu_total for p in runs):>6.1f}")
         if variant != "plain":

@@ -29,7 +29,7 @@ KINDS = {  # name: write_scan options without the seed
 
 
 def describe(record) -> dict:
-    from tests.test_ocr import flat
+    from tests.fixtures.sample import flat
 
     fields = flat(record)
     fields["paragraphs"] = len((record.decision_text or "").split("\n\n"))

@@ -42,13 +42,12 @@ class TextLayer:
     """Text layer of each page (1-based): ``without_text`` (scans) and ``mojibake`` pages.
 
     As in ``extractors.pdf``, a page with almost no text is a scan only if it holds an image;
-    otherwise (a one-word cover, an empty page) it is ``short_text`` and needs no OCR.
+    otherwise (a one-word cover, an empty page) it needs no OCR.
     """
 
     pages: int
     without_text: list[int]
     mojibake: list[int]
-    short_text: list[int]
     empty: list[int]  # pages without a single character in their text layer
 
     @property
@@ -71,7 +70,7 @@ def inspect_text_layer(path: Path, limits: ExtractionLimits = DEFAULT_LIMITS) ->
     document = open_pdf(path)
     try:
         check_page_count(len(document), limits)
-        without_text, mojibake, short_text, empty = [], [], [], []
+        without_text, mojibake, empty = [], [], []
         for index in range(len(document)):
             number = index + 1
             status, chars, has_image = _inspect_page(document, index)
@@ -79,9 +78,9 @@ def inspect_text_layer(path: Path, limits: ExtractionLimits = DEFAULT_LIMITS) ->
                 empty.append(number)
             if status == "junk":
                 mojibake.append(number)
-            elif status != "text":
-                (without_text if has_image else short_text).append(number)
-        return TextLayer(len(document), without_text, mojibake, short_text, empty)
+            elif status != "text" and has_image:
+                without_text.append(number)
+        return TextLayer(len(document), without_text, mojibake, empty)
     finally:
         document.close()
 

@@ -56,16 +56,15 @@ class PageImage:
     turned: float = 0.0  # degrees the image was turned clockwise before OCR (its skew, counter-clockwise)
 
 
-def write_page_images(source: Path, numbers: list[int], folder: Path, *, replace: set[int],
+def write_page_images(source: Path, pdf: pikepdf.Pdf, numbers: list[int], folder: Path, *, replace: set[int],
                       deskew: bool = True) -> list[PageImage]:
     """A TIFF (with its resolution) per page in ``numbers`` in ``folder``; pages in ``replace`` (junk
-    text layer) are rendered in colour, to stand in for the page."""
+    text layer) are rendered in colour, to stand in for the page. ``pdf`` is ``source`` opened by pikepdf."""
     document = pdfium.PdfDocument(str(source))
-    with pikepdf.open(source) as pdf:
-        try:
-            return [_write_page_image(document, pdf.pages[n - 1], n, folder, n in replace, deskew) for n in numbers]
-        finally:
-            document.close()
+    try:
+        return [_write_page_image(document, pdf.pages[n - 1], n, folder, n in replace, deskew) for n in numbers]
+    finally:
+        document.close()
 
 
 def _write_page_image(document: pdfium.PdfDocument, pike_page: pikepdf.Page, number: int, folder: Path,

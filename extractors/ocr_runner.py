@@ -48,13 +48,16 @@ MSG_NO_TESSERACT = "Tesseract (Texterkennung) ist nicht installiert; apt-get ins
 @dataclass(frozen=True, slots=True)
 class OcrResult:
     pages: int
-    ocr_pages: int
     confidence: float | None  # mean Tesseract word confidence (0–100) over all recognized words
     seconds: float
     ocr_page_numbers: tuple[int, ...] = ()
     pdfa: str | None = None  # PDF/A part and level of the output ("2B"), None for a plain PDF
     mode: str = "skip"  # "force" (junk text layer), "scan" (no text anywhere) or "skip" (text pages kept)
     skew_degrees: tuple[float, ...] = ()  # per recognized page, counter-clockwise, as found
+
+    @property
+    def ocr_pages(self) -> int:
+        return len(self.ocr_page_numbers)
 
 
 def run_ocr(
@@ -90,21 +93,25 @@ def run_ocr(
     work = Path(tempfile.mkdtemp(prefix="intmk-ocr-", dir=temp_root)).absolute()  # Tesseract runs inside it
     partial = target.with_name(f".{target.stem}.{uuid.uuid4().hex[:8]}.part.pdf")
     try:
-        images = write_page_images(source, numbers, work, replace=replace, deskew=deskew)
-        readings = run_tesseract(images, work, language, deadline=started + timeout, env=env) if images else []
-        residuals = [skew_from_slopes(reading.slopes) if deskew else 0.0 for reading in readings]
-        status = _write_searchable(source, work, images, readings, residuals, partial, pdfa=pdfa)
+        with pikepdf.open(source) as pdf:  # read for the page images, then given its text layer
+            images = write_page_images(source, pdf, numbers, work, replace=replace, deskew=deskew)
+            readings = run_tesseract(images, work, language, deadline=started + timeout, env=env) if images else []
+            residuals = [skew_from_slopes(reading.slopes) if deskew else 0.0 for reading in readings]
+            status = _write_searchable(pdf, work, images, readings, residuals, partial, pdfa=pdfa)
         if pdfa and status is None:
             status = convert_with_ghostscript(partial, work, deadline=started + timeout, env=env)
         os.replace(partial, target)
     except TimeoutError:
         raise _timeout_error(source, timeout) from None
+    except pikepdf.PdfError as exc:
+        raise InputError(f"Die durchsuchbare Fassung lässt sich nicht schreiben: {exc}",
+                         code=ErrorCode.DAMAGED_FILE) from exc
     finally:
         partial.unlink(missing_ok=True)
         shutil.rmtree(work, ignore_errors=True)
     confidences = [value for reading in readings for value in reading.confidences]
     return OcrResult(
-        pages=layer.pages, ocr_pages=len(numbers), seconds=round(time.monotonic() - started, 3),
+        pages=layer.pages, seconds=round(time.monotonic() - started, 3),
         confidence=round(sum(confidences) / len(confidences), 2) if confidences else None,
         ocr_page_numbers=tuple(numbers), pdfa=status, mode=mode,
         skew_degrees=tuple(round(image.turned + residual, 2) for image, residual in zip(images, residuals)),
@@ -134,17 +141,12 @@ def read_archive_file(source: Path, target: Path, *, language: str, timeout: flo
     return ScanReading(layer.pages, result, extract_scanned(source, target, result, limits=limits))
 
 
-def _write_searchable(source: Path, work: Path, images: list[PageImage], readings: list[HocrPage],
+def _write_searchable(pdf: pikepdf.Pdf, work: Path, images: list[PageImage], readings: list[HocrPage],
                       residuals: list[float], partial: Path, *, pdfa: bool) -> str | None:
-    try:
-        with pikepdf.open(source) as pdf:
-            if images:
-                with pikepdf.open(work / f"{OUTPUT_STEM}.pdf") as text_pdf:
-                    graft_text_layers(pdf, text_pdf, images, readings, residuals)
-            return save_searchable(pdf, partial, pdfa=pdfa)
-    except pikepdf.PdfError as exc:
-        raise InputError(f"Die durchsuchbare Fassung lässt sich nicht schreiben: {exc}",
-                         code=ErrorCode.DAMAGED_FILE) from exc
+    if images:
+        with pikepdf.open(work / f"{OUTPUT_STEM}.pdf") as text_pdf:
+            graft_text_layers(pdf, text_pdf, images, readings, residuals)
+    return save_searchable(pdf, partial, pdfa=pdfa)
 
 
 def convert_with_ghostscript(path: Path, work: Path, *, deadline: float, env: Mapping[str, str] | None = None) -> str | None:

@@ -72,7 +72,7 @@ def inbox_flow(wait: bool = True, settings: Settings | None = None) -> PassRepor
     with hold_pass_lock(ctx.folders):
         claims, report = collect_claims(ctx, wait=wait)
         pending = ClaimQueue(claims)
-        futures = [process_claims_task.submit(pending, ctx) for _ in range(count_tasks(pending, settings.workers))]
+        futures = [process_claims_task.submit(pending, ctx) for _ in range(count_tasks(pending.size, settings.workers))]
         add_outcomes(report, (future.result() for future in futures))
         return finish_pass(ctx, report)
 

@@ -242,7 +242,7 @@ def test_workers_take_files_from_one_queue_and_report_in_claim_order(monkeypatch
 
     monkeypatch.setattr(runner, "process_claim", process)
     pending = runner.ClaimQueue(["gross.pdf", "a.pdf", "b.pdf", "c.pdf"])
-    assert runner.count_tasks(pending, workers=8) == 4 and runner.count_tasks(pending, workers=2) == 2
+    assert runner.count_tasks(pending.size, workers=8) == 4 and runner.count_tasks(pending.size, workers=2) == 2
     report = runner.PassReport()
     with ThreadPoolExecutor(max_workers=2) as pool:
         runner.add_outcomes(report, pool.map(lambda _: runner.process_claims(pending, None), range(2)))

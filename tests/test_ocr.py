@@ -20,20 +20,15 @@ from rapidfuzz import fuzz
 from extractors.extract import extract_document
 from extractors.hashing import sha256_file
 from extractors.ocr import extract_scanned, inspect_text_layer, mark_ocr, repair_ocr_line, repair_ocr_text
-from extractors.ocr_runner import OcrResult, classify_failure, run_ocr
+from extractors.ocr_runner import OcrResult, classify_failure, read_page_texts, run_ocr
 from extractors.ocr_text_layer import read_hocr, skew_from_slopes
 from schemas import ExtractionRecord, Source, Statement
 from schemas.errors import EnvironmentProblem, ErrorCode, InputError, InternalError
 from tests.fixtures.layouts import Fixture, build_sample_as_printed
 from tests.fixtures.pdf import encrypt_pdf, write_pdf
-from tests.fixtures.sample import CORPUS, SAMPLE_FIELDS, load_sample
+from tests.fixtures.sample import CORPUS, SAMPLE_FIELDS, flat, load_sample
 from tests.fixtures.scans import write_mojibake_pdf, write_scan
 
-FIELDS = [
-    "body", "top", "title", "label", "applicants", "applicants_all", "outcome", "document_type",
-    "conference.number", "conference.year", "conference.place", "conference.start", "conference.end",
-    "conference.session",
-]
 SCANS = {  # name: write_scan options
     "300dpi-skewed-noisy": {"dpi": 300, "skew_degrees": 1.5, "noise": 0.04, "seed": 2},
     "200dpi": {"dpi": 200, "skew_degrees": -0.5, "noise": 0.02, "seed": 5},
@@ -53,19 +48,6 @@ class Ocred:
     result: OcrResult
     hash_before: str
     records: list[ExtractionRecord]
-
-
-def flat(record: ExtractionRecord) -> dict:
-    data = record.model_dump(mode="json")
-    return {name: data[name.split(".")[0]][name.split(".")[1]] if "." in name else data[name] for name in FIELDS}
-
-
-def page_texts(path: Path) -> list[str]:
-    document = pdfium.PdfDocument(str(path))
-    try:
-        return [page.get_textpage().get_text_range() for page in document]
-    finally:
-        document.close()
 
 
 def ocr_once(scan: Path, folder: Path, **options) -> Ocred:
@@ -245,7 +227,7 @@ def test_mixed_file_ocrs_only_the_scanned_page_and_keeps_the_text_page(tmp_path:
     result = run_ocr(mixed, tmp_path / "out.pdf")
 
     assert result.mode == "skip" and result.ocr_page_numbers == (2,)
-    before, after = page_texts(mixed), page_texts(tmp_path / "out.pdf")
+    before, after = read_page_texts(mixed), read_page_texts(tmp_path / "out.pdf")
     assert after[0] == before[0]  # the born-digital page keeps its own text layer
     assert "Herkunft und Status" in after[1]
     records = extract_scanned(mixed, tmp_path / "out.pdf", result)
@@ -261,7 +243,7 @@ def test_image_only_corpus_file_gets_text(name: str, tmp_path: Path):
 
     result = run_ocr(path, tmp_path / "out.pdf")
 
-    text = " ".join(page_texts(tmp_path / "out.pdf"))
+    text = " ".join(read_page_texts(tmp_path / "out.pdf"))
     assert all(word in text for word in words), text[:300]
     assert result.ocr_pages == result.pages == 1
     assert result.confidence is not None and result.confidence > 50
@@ -400,8 +382,8 @@ def test_hocr_gives_lines_words_skew_and_confidence_per_page(tmp_path: Path):
 def test_extract_scanned_describes_the_original_and_marks_only_recognized_pages(original: Fixture, tmp_path: Path):
     archived = tmp_path / "original-scan.pdf"
     archived.write_bytes(b"%PDF-1.4 the archived scan")
-    untouched = OcrResult(pages=2, ocr_pages=0, confidence=None, seconds=1.0)
-    recognized = OcrResult(pages=2, ocr_pages=1, confidence=91.0, seconds=1.0, ocr_page_numbers=(2,))
+    untouched = OcrResult(pages=2, confidence=None, seconds=1.0)
+    recognized = OcrResult(pages=2, confidence=91.0, seconds=1.0, ocr_page_numbers=(2,))
 
     plain = extract_scanned(archived, original.path, untouched)[0]
     marked = extract_scanned(archived, original.path, recognized)[0]

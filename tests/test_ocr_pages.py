@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from extractors.ocr import extract_scanned
-from extractors.ocr_pages import estimate_skew, write_page_images
+from extractors.ocr_pages import PageImage, estimate_skew, write_page_images
 from extractors.ocr_runner import read_page_texts, run_ocr
 from extractors.ocr_text_layer import HocrPage, TextLine, Word, render_text_layer
 from pipeline.digitize.batch import PAGES_PER_TASK, Batch, split_tasks
@@ -48,6 +48,11 @@ def render_page(path: Path, index: int = 0, dpi: int = 100) -> Image.Image:
         document.close()
 
 
+def write_first_page_image(path: Path, folder: Path) -> PageImage:
+    with pikepdf.open(path) as pdf:
+        return write_page_images(path, pdf, [1], folder, replace=set())[0]
+
+
 # ----------------------------------------------------------------------------- page images
 
 
@@ -57,7 +62,7 @@ def test_a_scan_page_hands_over_its_own_pixels_and_resolution(original: Fixture,
         embedded = next(iter(pdf.pages[0].get_images().values()))
         size = (int(embedded.Width), int(embedded.Height))
 
-    image = write_page_images(scan, [1], tmp_path, replace=set())[0]
+    image = write_first_page_image(scan, tmp_path)
 
     with Image.open(image.path) as written:
         assert written.size == size and round(written.info["dpi"][0]) == 200
@@ -69,7 +74,7 @@ def test_a_turned_page_is_rendered_upright(original: Fixture, folder: Path, tmp_
     scan = write_scan(original.path, folder / "gerade-200.pdf", dpi=200, seed=2)
     lying = write_turned_pdf(scan, folder / "quer.pdf")
 
-    image = write_page_images(lying, [1], tmp_path, replace=set())[0]
+    image = write_first_page_image(lying, tmp_path)
 
     with Image.open(image.path) as written:
         assert written.width < written.height  # upright again, as a viewer shows it
@@ -80,7 +85,7 @@ def test_skew_is_estimated_from_the_pixels(skewed: Path, original: Fixture, tmp_
     assert estimate_skew(render_page(skewed, dpi=200)) == pytest.approx(1.5, abs=0.15)
     assert estimate_skew(render_page(original.path, dpi=200)) == pytest.approx(0.0, abs=0.1)
     assert estimate_skew(Image.new("L", (400, 600), 255)) == 0.0  # nothing to measure
-    image = write_page_images(skewed, [1], tmp_path, replace=set())[0]
+    image = write_first_page_image(skewed, tmp_path)
     assert image.turned == pytest.approx(1.5, abs=0.15)  # 1° or more: turned before OCR
 
 

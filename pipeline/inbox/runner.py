@@ -123,9 +123,9 @@ class ClaimQueue:
             return None
 
 
-def count_tasks(claims: ClaimQueue, workers: int) -> int:
+def count_tasks(files: int, workers: int) -> int:
     """One task per worker, but no idle ones."""
-    return min(workers, claims.size)
+    return min(workers, files)
 
 
 def process_claims(claims: ClaimQueue, ctx: PassContext) -> list[tuple[int, DocumentOutcome]]:
@@ -169,7 +169,7 @@ def run_inbox_pass(settings: Settings, *, wait: bool = True) -> PassReport:
     with hold_pass_lock(ctx.folders):
         claims, report = collect_claims(ctx, wait=wait)
         pending = ClaimQueue(claims)
-        tasks = count_tasks(pending, settings.workers)
+        tasks = count_tasks(pending.size, settings.workers)
         with ThreadPoolExecutor(max_workers=max(1, tasks)) as pool:
             add_outcomes(report, pool.map(lambda _: process_claims(pending, ctx), range(tasks)))
         return finish_pass(ctx, report)
