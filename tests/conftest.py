@@ -25,6 +25,14 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def original(tmp_path_factory: pytest.TempPathFactory):
+    """The sample as printed (two pages), born digital: what the OCR tests scan and compare with."""
+    from tests.fixtures.layouts import build_sample_as_printed
+
+    return build_sample_as_printed(tmp_path_factory.mktemp("original"))
+
+
+@pytest.fixture(scope="session")
 def postgres_server() -> Iterator[str]:
     """URL of a real PostgreSQL server started for this test session."""
     from tests.fixtures.postgres import running_postgres

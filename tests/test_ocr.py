@@ -24,7 +24,7 @@ from extractors.ocr_runner import OcrResult, classify_failure, read_page_texts, 
 from extractors.ocr_text_layer import read_hocr, skew_from_slopes
 from schemas import ExtractionRecord, Source, Statement
 from schemas.errors import EnvironmentProblem, ErrorCode, InputError, InternalError
-from tests.fixtures.layouts import Fixture, build_sample_as_printed
+from tests.fixtures.layouts import Fixture
 from tests.fixtures.pdf import encrypt_pdf, write_pdf
 from tests.fixtures.sample import CORPUS, SAMPLE_FIELDS, flat, load_sample
 from tests.fixtures.scans import write_mojibake_pdf, write_scan
@@ -63,12 +63,6 @@ def ocr_once(scan: Path, folder: Path, **options) -> Ocred:
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("ocr")
-
-
-@pytest.fixture(scope="module")
-def original(folder: Path) -> Fixture:
-    """The sample as printed (two pages), born digital."""
-    return build_sample_as_printed(folder)
 
 
 @pytest.fixture(scope="module")

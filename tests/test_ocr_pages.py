@@ -17,7 +17,7 @@ from extractors.ocr_pages import PageImage, estimate_skew, write_page_images
 from extractors.ocr_runner import read_page_texts, run_ocr
 from extractors.ocr_text_layer import HocrPage, TextLine, Word, render_text_layer
 from pipeline.digitize.batch import PAGES_PER_TASK, Batch, split_tasks
-from tests.fixtures.layouts import Fixture, build_sample_as_printed
+from tests.fixtures.layouts import Fixture
 from tests.fixtures.sample import CORPUS, SAMPLE_FIELDS
 from tests.fixtures.scans import write_scan, write_turned_pdf
 
@@ -27,11 +27,6 @@ ACROFORM = CORPUS / "ocrmypdf-tests/tests/resources/acroform.pdf"
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("ocr-pages")
-
-
-@pytest.fixture(scope="module")
-def original(folder: Path) -> Fixture:
-    return build_sample_as_printed(folder)
 
 
 @pytest.fixture(scope="module")
