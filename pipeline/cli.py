@@ -102,3 +102,7 @@ def main() -> None:
         sys.exit(int(exc.exit_code))
     except KeyboardInterrupt:
         sys.exit(ExitCode.INTERRUPTED)
+
+
+if __name__ == "__main__":
+    main()
