@@ -1,31 +1,80 @@
-"""The ``intmk`` command line. Only this module turns exceptions into exit codes."""
+"""The ``intmk`` command line. Only this module turns exceptions into exit codes.
+
+The commands live in ``cli_*`` modules and are imported only when they run (``LazyGroup``), so
+``intmk --help`` and ``intmk --version`` import click alone, and each command pays only for the
+libraries it uses (spaCy, SQLAlchemy, Prefect, pikepdf are imported by the commands that need them).
+"""
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from pipeline import (
-    cli_digitize,
-    cli_documents,
-    cli_inbox,
-    cli_rules,
-    cli_search,
-    report,
-    service,
-)
-from pipeline.settings import Settings
-from schemas import ErrorRecord, ExtractionRecord
-from schemas.errors import ExitCode, IntmkError
 
-SCHEMA_MODELS = {"record": ExtractionRecord, "error": ErrorRecord}
+if TYPE_CHECKING:
+    from pipeline import service
+    from schemas.errors import ExitCode
+    from pipeline.settings import Settings
+
+# name -> (module, attribute, short help shown by ``intmk --help`` without importing the module).
+# tests/test_cli_lazy.py checks that the short help is the command's own.
+LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
+    "bundesrat": ("pipeline.cli_rules", "bundesrat", "Register der Bundesratsverfahren (Regularien 4.3) pflegen."),
+    "calendar": ("pipeline.cli_rules", "calendar", "Listet alle Fristen einer Konferenz mit ihrer Regel (Europe/Berlin)."),
+    "check": ("pipeline.cli_rules", "check", "Prüft jeden Antrag einer Konferenz: Frist, Dringlichkeit, Bundesrat (Regularien 4.3)."),
+    "conference": ("pipeline.cli_rules", "conference", "Konferenzen erfassen und anzeigen."),
+    "digitize": ("pipeline.cli_digitize", "digitize", "Digitalisiert einen Ordnerbaum mit Scans: Texterkennung, durchsuchbare PDF/A, Datensätze, CSV-Bericht."),
+    "documents": ("pipeline.cli_documents", "documents", "Erstellt Einladung, Tagesordnung, Sitzungsunterlagen, Grünfassung und Niederschriften als Word und PDF."),
+    "export": ("pipeline.cli_search", "export", "Schreibt eine Beschlusssammlung als CSV, JSON und Word: einer Konferenz (intmk export IntMK 23) oder einer Suche (intmk export --suche Migrationsberatung --jahr 2017)."),
+    "majority": ("pipeline.cli_rules", "majority", "Berechnet das Abstimmungsergebnis nach den Regeln des Gremiums (IntMK: Regularien 5.1)."),
+    "meeting": ("pipeline.cli_documents", "meeting", "Sitzungsdaten einlesen: Abstimmungen, Teilnehmende, Protokollerklärungen, Anlagen, Erfolgskontrolle."),
+    "motion": ("pipeline.cli_rules", "motion", "Beschlussvorschläge erfassen und Konferenzen zuordnen."),
+    "reprocess": ("pipeline.cli_inbox", "reprocess", "Liest gespeicherte Originale erneut (SHA-256 oder eindeutiger Anfang, mindestens 6 Zeichen)."),
+    "run": ("pipeline.cli_inbox", "run", "Ein Durchlauf über den Eingang (Prefect-Flow): übernehmen, lesen, prüfen, speichern, archivieren."),
+    "search": ("pipeline.cli_search", "search", "Durchsucht alle gespeicherten Beschlüsse und Anträge; findet auch gebeugte Formen (Migrationsberatung → Migrationsberatungen)."),
+    "serve": ("pipeline.cli_inbox", "serve", "Startet die Prefect-Deployments: Eingang alle paar Minuten, Bundesrat nachts, Fristen täglich."),
+    "status": ("pipeline.cli_inbox", "status", "Zeigt, wie viele Dateien verarbeitet, in Quarantäne, doppelt oder wartend sind."),
+    "templates": ("pipeline.cli_documents", "templates", "Word-Vorlagen zum Anpassen (Briefkopf, Schriften, Kopf- und Fußzeile)."),
+    "watch": ("pipeline.cli_inbox", "watch", "Beobachtet den Eingang und verarbeitet neue Dateien nach wenigen Sekunden (Strg+C beendet)."),
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose commands are imported on first use; ``--help`` lists them from LAZY_COMMANDS."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*self.commands, *LAZY_COMMANDS])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands:
+            return self.commands[cmd_name]
+        if cmd_name not in LAZY_COMMANDS:
+            return None
+        module, attribute, _ = LAZY_COMMANDS[cmd_name]
+        command = getattr(importlib.import_module(module), attribute)
+        assert isinstance(command, click.Command), f"{module}.{attribute} is no click command"
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        limit = formatter.width - 6 - max(len(name) for name in self.list_commands(ctx))
+        rows = [(name, command.get_short_help_str(limit)) for name, command in sorted(self.commands.items())]
+        rows += [(name, shorten_help(text, limit)) for name, (_, _, text) in LAZY_COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(sorted(rows))
+
+
+def shorten_help(text: str, limit: int) -> str:
+    """The short help as click makes it from a command's first help sentence."""
+    return click.Command("_", help=text).get_short_help_str(limit)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("-v", "--verbose", is_flag=True, help="Ausführliche Protokollausgabe.")
 @click.version_option(package_name="intmk")
 @click.pass_context
@@ -45,6 +94,8 @@ def cli(ctx: click.Context, verbose: bool) -> None:
 @click.pass_obj
 def extract(settings: Settings, files: tuple[Path, ...], as_json: bool) -> None:
     """Liest Beschlussvorschläge und Niederschriften (PDF, DOCX) und gibt die Tagesordnungspunkte aus."""
+    from pipeline import report, service
+
     results = []
     for result in service.extract_files(files, settings):
         results.append(result)
@@ -55,20 +106,18 @@ def extract(settings: Settings, files: tuple[Path, ...], as_json: bool) -> None:
 
 
 @cli.command()
-@click.argument("kind", type=click.Choice(sorted(SCHEMA_MODELS)), default="record")
+@click.argument("kind", type=click.Choice(["error", "record"]), default="record")
 def schema(kind: str) -> None:
     """Gibt das JSON-Schema eines Datensatzes (record) oder Fehlerobjekts (error) aus."""
-    click.echo(json.dumps(SCHEMA_MODELS[kind].model_json_schema(), ensure_ascii=False, indent=2))
+    from schemas import ErrorRecord, ExtractionRecord
 
-
-cli_rules.register(cli)
-cli_inbox.register(cli)
-cli_documents.register(cli)
-cli_digitize.register(cli)
-cli_search.register(cli)
+    model = {"record": ExtractionRecord, "error": ErrorRecord}[kind]
+    click.echo(json.dumps(model.model_json_schema(), ensure_ascii=False, indent=2))
 
 
 def emit_result(result: service.FileResult, as_json: bool) -> None:
+    from pipeline import report
+
     if result.error is not None:
         click.echo(f"intmk: {result.path}: {result.error.message} [{result.error.code}]", err=True)
     if as_json:
@@ -80,6 +129,8 @@ def emit_result(result: service.FileResult, as_json: bool) -> None:
 
 
 def load_settings() -> Settings:
+    from pipeline.settings import Settings
+
     try:
         return Settings()
     except ValueError as exc:
@@ -92,17 +143,34 @@ def main() -> None:
         cli.main(standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(ExitCode.USAGE)
-    except click.exceptions.Abort:
-        sys.exit(ExitCode.INTERRUPTED)
-    except IntmkError as exc:
-        click.echo(f"intmk: {exc.message} [{exc.code}]", err=True)
-        sys.exit(int(exc.exit_code))
-    except KeyboardInterrupt:
-        sys.exit(ExitCode.INTERRUPTED)
+    except (click.ClickException, click.exceptions.Abort, KeyboardInterrupt) as exc:
+        if isinstance(exc, click.ClickException):
+            exc.show()
+        sys.exit(int(exit_code_for(exc)))
+    except Exception as exc:
+        if not is_intmk_error(exc):
+            raise
+        click.echo(f"intmk: {exc.message} [{exc.code}]", err=True)  # type: ignore[attr-defined]
+        sys.exit(int(exit_code_for(exc)))
 
+
+def is_intmk_error(exc: BaseException) -> bool:
+    """Whoever raised one of ours has imported ``schemas.errors``; --help never pays for pydantic."""
+    errors = sys.modules.get("schemas.errors")
+    return errors is not None and isinstance(exc, errors.IntmkError)
+
+
+def exit_code_for(exc: BaseException) -> ExitCode:
+    """The one exception -> exit code map of the command line (README, "Exit codes")."""
+    from schemas.errors import ExitCode, IntmkError
+
+    if isinstance(exc, IntmkError):
+        return exc.exit_code
+    if isinstance(exc, click.ClickException):
+        return ExitCode.USAGE
+    if isinstance(exc, (click.exceptions.Abort, KeyboardInterrupt)):
+        return ExitCode.INTERRUPTED
+    return ExitCode.INTERNAL
 
 if __name__ == "__main__":
     main()

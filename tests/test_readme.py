@@ -56,7 +56,9 @@ def test_exit_code_table_lists_every_code() -> None:
 
 def leaf_commands(group: click.Group, prefix: str = "intmk") -> set[str]:
     names: set[str] = set()
-    for name, command in group.commands.items():
+    context = click.Context(group)
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
         if isinstance(command, click.Group):
             names |= leaf_commands(command, f"{prefix} {name}")
         else:
