@@ -56,5 +56,9 @@ def is_pending(procedure: BundesratProcedure) -> bool:
 
 
 def load_pending_register(db: Database) -> PreparedRegister:
-    """The register of procedures still pending, ready for matching many motions."""
-    return prepare_register(p for p in load_register(db) if is_pending(p))
+    """The register of procedures still pending, ready for matching many motions; the concluded
+    ones are kept by number, so a motion citing one is not reported as missing from the register."""
+    procedures = load_register(db)
+    return prepare_register(
+        (p for p in procedures if is_pending(p)), concluded=(p for p in procedures if not is_pending(p))
+    )

@@ -161,9 +161,12 @@ def check(settings: Settings, body: str, number: int, as_json: bool) -> None:
     if not as_json:
         echo_lines(report_rules.format_check(report))
         return
+    for hint in report_rules.describe_register_hint(item.checks for item in report.items):
+        click.echo(hint, err=True)  # once, beside the JSON Lines on stdout
     for item in report.items:
         data = item.record.model_dump(mode="json")
         data["checks"] = item.checks.model_dump(mode="json")
+        data["checks"]["notes"] = report_rules.describe_motion_notes(item.checks)
         click.echo(json.dumps(data, ensure_ascii=False))
 
 

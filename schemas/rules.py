@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from enum import StrEnum
 from fractions import Fraction
 from typing import Literal
 
@@ -175,6 +176,33 @@ class BundesratEvidence(_Model):
     score: float = Field(ge=0, le=100)
 
 
+class BundesratCheckStatus(StrEnum):
+    """The outcome of the Bundesrat check of one motion (Regularien 4.3), most telling first."""
+
+    REGISTER_EMPTY = "register_empty"  # no procedure imported or synced yet: nothing could be checked
+    MATCHED = "matched"  # a pending procedure found (``bundesrat`` holds the evidence)
+    CITED_NOT_IN_REGISTER = "cited_not_in_register"  # a cited Drucksache the register does not know
+    CITED_CONCLUDED = "cited_concluded"  # a cited Drucksache whose procedure the register has as concluded
+    NOT_FOUND = "not_found"  # nothing cited, no title of a pending procedure found
+
+
+class CitationState(StrEnum):
+    """What the register says about one cited Drucksache."""
+
+    PENDING = "pending"
+    CONCLUDED = "concluded"
+    NOT_IN_REGISTER = "not_in_register"
+
+
+class CitedDrucksache(_Model):
+    """A Bundesrat Drucksache a motion cites, looked up in the register."""
+
+    number: str = Field(description="the procedure's number, normalised: '87/28'")
+    cited: str = Field(description="as printed: 'BR-Drs. 87/1/28'")
+    state: CitationState
+    register_status: str | None = Field(default=None, description="the register's status of the procedure")
+
+
 class MotionChecks(_Model):
     """What ``intmk check --json`` adds to a record as ``checks``."""
 
@@ -187,9 +215,22 @@ class MotionChecks(_Model):
     urgency_stated: bool = False
     urgency_text: str | None = None
     bundesrat: BundesratEvidence | None = None
+    bundesrat_status: BundesratCheckStatus | None = Field(default=None, description="null when not checked")
+    bundesrat_citations: list[CitedDrucksache] = Field(default_factory=list, description="cited Drucksachen")
     green_list_eligible: bool | None = None
     majority: MajorityResult | None = Field(default=None, description="outcome computed from printed votes")
     notes: list[str] = Field(default_factory=list, description="German hints for the clerk")
+
+    @model_validator(mode="after")
+    def _derive_bundesrat_status(self) -> MotionChecks:
+        """Checks built with evidence but no status (by hand, in tests) count as matched."""
+        if self.bundesrat_status is None and self.bundesrat is not None:
+            self.bundesrat_status = BundesratCheckStatus.MATCHED
+        return self
+
+    @property
+    def unregistered_citations(self) -> list[CitedDrucksache]:
+        return [c for c in self.bundesrat_citations if c.state is CitationState.NOT_IN_REGISTER]
 
 
 class MajorityResult(_Model):

@@ -20,6 +20,9 @@ from tests.fixtures.cli import run_intmk
 from tests.fixtures.motions import write_motion
 
 REPO = Path(__file__).resolve().parents[1]
+UNKNOWN_CITATION = "Der Bundesrat befasst sich bereits mit dem Vorhaben (BR-Drs. 87/28)."
+MISSING_NOTE = ("BR-Drs. 87/28 zitiert, im Bundesrat-Register nicht gefunden – Register mit `intmk bundesrat sync` "
+                "aktualisieren oder die Befassung prüfen.")
 URGENCY = "Die besondere, aktuelle Dringlichkeit ergibt sich aus dem Kabinettsbeschluss vom 6. April 2027."
 
 
@@ -35,7 +38,12 @@ def bundesrat_item():
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory, bundesrat_item) -> Path:
+def concluded_item():
+    return find_item("Gesetz zur Neubestimmung des Bleiberechts")
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory, bundesrat_item, concluded_item) -> Path:
     home = tmp_path_factory.mktemp("home")
     folder = home / "eingang"
     intmk_ok("conference", "import", str(REPO / "examples" / "conferences.toml"), home=home)
@@ -44,6 +52,7 @@ def home(tmp_path_factory, bundesrat_item) -> Path:
         writer = csv.writer(handle, delimiter=";")
         writer.writerow(["Drucksache", "Titel", "Status"])
         writer.writerow([bundesrat_item.number, bundesrat_item.title, "Beratung"])
+        writer.writerow([concluded_item.number, concluded_item.title, "verkündet"])
     intmk_ok("bundesrat", "import", str(register), home=home)
     cited = f"Der Bundesrat befasst sich bereits mit dem Vorhaben (BR-Drs. {bundesrat_item.number})."
     motions = [
@@ -57,6 +66,11 @@ def home(tmp_path_factory, bundesrat_item) -> Path:
     for name, received, options in motions:
         path = write_motion(folder, name, **options)
         intmk_ok("motion", "add", str(path), "--received", received, "--land", "RP", home=home)
+    # issue 18: a Drucksache the register lacks, and one whose procedure it has as concluded
+    unknown = write_motion(folder, "bundesrat-unbekannt.pdf", reasoning=[UNKNOWN_CITATION])
+    concluded = write_motion(folder, "bundesrat-abgeschlossen.pdf",
+                             reasoning=[f"Vgl. den Gesetzesbeschluss (BR-Drs. {concluded_item.number})."])
+    intmk_ok("motion", "add", str(unknown), str(concluded), "--received", "2027-04-01T10:00:00", home=home)
     return home
 
 
@@ -68,7 +82,8 @@ def checked(home) -> dict[str, dict]:
 
 def test_every_motion_is_assigned_to_the_conference(checked):
     assert sorted(checked) == sorted(["puenktlich.pdf", "verfristet.pdf", "verfristet-ohne-begruendung.pdf",
-                                      "bundesrat.pdf", "ohne-kopf.pdf"])
+                                      "bundesrat.pdf", "ohne-kopf.pdf", "bundesrat-unbekannt.pdf",
+                                      "bundesrat-abgeschlossen.pdf"])
     assert checked["puenktlich.pdf"]["checks"]["assigned_by"] == "header"
     assert checked["ohne-kopf.pdf"]["checks"]["assigned_by"] == "receipt"  # next IntMK after 01.03.2027
 
@@ -93,14 +108,36 @@ def test_bundesrat_pending_matter_carries_its_evidence(checked, bundesrat_item):
     assert evidence["drucksache"] == bundesrat_item.number and evidence["method"] == "drucksache"
     assert evidence["score"] == 100 and bundesrat_item.number in evidence["matched_text"]
     assert evidence["status"] == "Beratung"
+    assert checked["bundesrat.pdf"]["checks"]["bundesrat_status"] == "matched"
+    assert [c["state"] for c in checked["bundesrat.pdf"]["checks"]["bundesrat_citations"]] == ["pending"]
     others = [name for name, row in checked.items() if row["checks"]["bundesrat"]]
     assert others == ["bundesrat.pdf"]
+
+
+def test_cited_drucksache_missing_from_register_is_a_check_result(checked):
+    checks = checked["bundesrat-unbekannt.pdf"]["checks"]
+    assert checks["bundesrat"] is None and checks["bundesrat_status"] == "cited_not_in_register"
+    assert checks["bundesrat_citations"] == [
+        {"number": "87/28", "cited": "BR-Drs. 87/28", "state": "not_in_register", "register_status": None}]
+    assert MISSING_NOTE in checks["notes"]
+    assert checked["puenktlich.pdf"]["checks"]["bundesrat_status"] == "not_found"
+
+
+def test_cited_concluded_procedure_is_not_reported_missing(checked, concluded_item):
+    checks = checked["bundesrat-abgeschlossen.pdf"]["checks"]
+    assert checks["bundesrat"] is None and checks["bundesrat_status"] == "cited_concluded"
+    assert [(c["number"], c["state"], c["register_status"]) for c in checks["bundesrat_citations"]] == [
+        (concluded_item.number, "concluded", "verkündet")]
+    assert not any("nicht gefunden" in note for note in checks["notes"])
 
 
 def test_human_check_report_is_german(home):
     out = intmk_ok("check", "IntMK", "23", home=home)
     assert "VERFRISTET" in out and "BUNDESRAT" in out
-    assert "Zusammenfassung: 5 Tagesordnungspunkt(e), 2 verfristet, 1 im Bundesrat anhängig." in out
+    assert "Markierungen: DRUCKSACHE NICHT IM REGISTER" in out and MISSING_NOTE in out
+    assert ("Zusammenfassung: 7 Tagesordnungspunkt(e), 2 verfristet, 1 im Bundesrat anhängig, "
+            "1 mit Drucksache, die im Bundesrat-Register fehlt.") in out
+    assert "Register ist leer" not in out
 
 
 def test_clerk_reassigns_a_motion(home):
@@ -175,6 +212,21 @@ def test_bundesrat_sync_against_a_local_dip_server(tmp_path):
 def test_bundesrat_sync_without_key_is_a_config_error(tmp_path):
     result = run_intmk("bundesrat", "sync", home=tmp_path, env={"INTMK_DIP_API_KEY": ""})
     assert result.returncode == ExitCode.CONFIG and "INTMK_DIP_API_KEY" in result.stderr
+
+
+def test_empty_register_is_said_once_not_per_motion(tmp_path):
+    intmk_ok("conference", "add", "IntMK", "23", "--start", "2027-06-10", "--pre-conference", "2027-04-29", home=tmp_path)
+    cited = write_motion(tmp_path / "eingang", "zitiert.pdf", reasoning=[UNKNOWN_CITATION])
+    plain = write_motion(tmp_path / "eingang", "ohne-zitat.pdf", title="Integration durch Sprache und Arbeit")
+    intmk_ok("motion", "add", str(cited), str(plain), "--received", "2027-04-01T10:00", home=tmp_path)
+    out = intmk_ok("check", "IntMK", "23", home=tmp_path)
+    assert out.count("Das Bundesrat-Register ist leer") == 1 and "intmk bundesrat sync" in out
+    assert "BR-Drs. 87/28 zitiert; das Bundesrat-Register ist leer" in out
+    result = run_intmk("check", "IntMK", "23", "--json", home=tmp_path)
+    assert result.returncode == ExitCode.OK and result.stderr.count("Das Bundesrat-Register ist leer") == 1
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [row["checks"]["bundesrat_status"] for row in rows] == ["register_empty", "register_empty"]
+    assert sorted(len(row["checks"]["bundesrat_citations"]) for row in rows) == [0, 1]
 
 
 def test_motion_waits_for_the_conference_its_header_names(tmp_path):

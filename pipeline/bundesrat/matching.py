@@ -30,7 +30,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 from spacy.matcher import Matcher
@@ -96,18 +96,31 @@ class _Hit:
 
 @dataclass(frozen=True)
 class PreparedRegister:
-    """The register made ready for matching many motions: numbers indexed, titles folded."""
+    """The register made ready for matching many motions: pending numbers indexed, titles folded.
+
+    ``concluded`` holds the register's procedures that are no longer pending: a motion citing one
+    of them is not flagged, but its Drucksache is known (not "missing from the register")."""
 
     by_number: dict[str, BundesratProcedure]
     titles: tuple[_Title, ...]
+    concluded: dict[str, BundesratProcedure] = field(default_factory=dict)
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing imported or synced yet: no motion can be checked against the Bundesrat."""
+        return not self.by_number and not self.concluded
 
 
-def prepare_register(procedures: Iterable[BundesratProcedure]) -> PreparedRegister:
-    """Index the register once; ``match_all`` does this for a whole batch."""
+def prepare_register(
+    procedures: Iterable[BundesratProcedure], *, concluded: Iterable[BundesratProcedure] = ()
+) -> PreparedRegister:
+    """Index the pending procedures once (``match_all`` does this for a whole batch); the
+    concluded ones only by number."""
     procedures = list(procedures)
     return PreparedRegister(
         by_number={procedure.drucksache: procedure for procedure in procedures},
         titles=tuple(_Title(p, fold_title(p.title)) for p in procedures if fold_title(p.title)),
+        concluded={procedure.drucksache: procedure for procedure in concluded},
     )
 
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from extractors.fields.urgency import find_urgency_statement
-from pipeline.bundesrat.matching import PreparedRegister, match_bundesrat
+from pipeline.bundesrat.check import check_bundesrat
+from pipeline.bundesrat.matching import PreparedRegister
 from pipeline.receipt import Receipt
 from pipeline.rules.calendar import format_moment, is_late
 from pipeline.rules.majority import compare_outcome, compute_majority, describe_majority, describe_supermajority
@@ -36,7 +37,9 @@ def check_record(
     urgency = find_urgency_statement(text)
     checks.urgency_stated, checks.urgency_text = urgency is not None, urgency
     check_deadline(record, context, checks)
-    checks.bundesrat = match_bundesrat(text, context.register)
+    bundesrat = check_bundesrat(text, context.register)  # Regularien 4.3
+    checks.bundesrat, checks.bundesrat_status = bundesrat.evidence, bundesrat.status
+    checks.bundesrat_citations = bundesrat.citations
     checks.notes.extend(describe_checks(checks, context))
     check_votes(record, context.profile, checks)
     return checks
