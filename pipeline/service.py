@@ -5,11 +5,12 @@ No command-line parsing and no Prefect here: plain functions returning data.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
+import secrets
 import shutil
 import stat
-import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -101,21 +102,40 @@ def _check_readable(path: Path) -> None:
 
 
 def write_bytes_atomically(target: Path, data: bytes) -> Path:
-    """Temp file in the same folder, fsync, rename (RELIABILITY.md rule 2): never a partial file."""
+    """Temp file in the same folder, fsync, rename (RELIABILITY.md rule 2): never a partial file.
+
+    The file gets the mode a plain ``open()`` would give it (0666 less the umask, and a default
+    ACL of the folder), not tempfile's 0600: colleagues on a shared drive must be able to open it.
+    """
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("wb", dir=target.parent, prefix=".tmp-", delete=False) as handle:
-            try:
+        temp, descriptor = create_temp_file(target.parent)
+        try:
+            with os.fdopen(descriptor, "wb") as handle:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
-            except BaseException:
-                os.unlink(handle.name)
-                raise
-        os.replace(handle.name, target)
+            os.replace(temp, target)
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
     except OSError as exc:
         raise EnvironmentProblem(f"Ausgabe nicht schreibbar: {target} ({exc.strerror})") from exc
     return target
+
+
+TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def create_temp_file(folder: Path, attempts: int = 100) -> tuple[Path, int]:
+    """A new ``.tmp-*`` file in ``folder``, created with mode 0666 so the umask decides, as for open()."""
+    for _ in range(attempts):
+        path = folder / f".tmp-{secrets.token_hex(8)}"
+        try:
+            return path, os.open(path, TEMP_FLAGS, 0o666)
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "keine freie temporäre Datei", str(folder))
 
 
 def remove_stale_files(root: Path, pattern: str, older_than_s: float) -> int:
