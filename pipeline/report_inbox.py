@@ -43,6 +43,12 @@ def build_summary_table(report: PassReport) -> Table:
     table.add_row("zurückgestellt", str(counts["queued"]), "bleiben in Arbeit, nächster Lauf versucht es erneut")
     table.add_row("verfristet", str(sum(o.late for o in rows)), "Regularien 4.3")
     table.add_row("Bundesrat befasst", str(sum(o.bundesrat for o in rows)), "Regularien 4.3")
+    if any(o.bundesrat_unknown for o in rows):
+        table.add_row("Drucksache nicht im Register", str(sum(bool(o.bundesrat_unknown) for o in rows)),
+                      "Register mit intmk bundesrat sync aktualisieren oder die Befassung prüfen")
+    if any(o.bundesrat_unchecked for o in rows):
+        table.add_row("Bundesrat nicht geprüft", str(sum(o.bundesrat_unchecked for o in rows)),
+                      "Register leer: intmk bundesrat sync oder intmk bundesrat import DATEI")
     if report.waiting:
         table.add_row("noch im Schreiben", str(len(report.waiting)), "nächster Durchlauf")
     if report.ignored:
@@ -62,6 +68,8 @@ def format_outcome(outcome: DocumentOutcome, indent: str = "") -> list[str]:
         details.append("verfristet")
     if outcome.bundesrat:
         details.append("Bundesrat befasst")
+    if outcome.bundesrat_unknown:
+        details.append(f"BR-Drs. {', '.join(outcome.bundesrat_unknown)} zitiert, nicht im Bundesrat-Register")
     if outcome.reason:
         details.append(f"{outcome.reason} [{outcome.reason_code}]")
     line = f"{indent}[{outcome.short_hash}] {outcome.name}: {label}"

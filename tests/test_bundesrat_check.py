@@ -117,3 +117,67 @@ def test_checks_built_with_evidence_only_count_as_matched(register) -> None:
     evidence = check_bundesrat(sample_motion(UNKNOWN), prepare_register([procedure_87_28()])).evidence
     assert MotionChecks(bundesrat=evidence).bundesrat_status is BundesratCheckStatus.MATCHED
     assert MotionChecks().bundesrat_status is None
+
+
+# --------------------------------------------------------------------------- the inbox line per file
+
+
+def inbox_outcome(register, *reasoning: str):
+    """A processed file of an inbox pass annotated by the pass's check stage (no store needed:
+    the conference context is given)."""
+    import datetime as dt
+
+    from pipeline.inbox.checking import CheckCache
+    from pipeline.inbox.outcome import PROCESSED, DocumentOutcome
+    from pipeline.receipt import Receipt
+    from pipeline.rules.calendar import find_motion_deadline
+    from pipeline.rules.checks import CheckContext
+    from pipeline.rules.profiles import load_profile
+    from schemas import ExtractionRecord
+    from schemas.rules import ConferenceEntry
+
+    sample = load_sample()
+    record = ExtractionRecord.model_validate({
+        "source": {"path": "antrag.pdf", "sha256": "0" * 64, "pages": (1, 1)}, "body": "IntMK",
+        "conference": {"number": 23}, "document_type": "beschlussvorschlag", "title": sample.title,
+        "decision_text": "\n\n".join(sample.paragraphs[:2]), "reasoning": "\n\n".join(reasoning) or None,
+    })
+    conference = ConferenceEntry(body="IntMK", number=23, start=dt.date(2027, 6, 10), pre_conference=dt.date(2027, 4, 29))
+    profile = load_profile("IntMK")
+    cache = CheckCache(db=None, settings=None)
+    cache._contexts[1] = CheckContext(conference, profile, find_motion_deadline(conference, profile), register)
+    outcome = DocumentOutcome("antrag.pdf", PROCESSED, sha256="0" * 64, records=1)
+    moment = dt.datetime(2027, 4, 1, 10, tzinfo=dt.UTC)
+    cache.annotate(outcome, [record], Receipt(moment, moment, "inbox"), 1, "header")
+    return outcome
+
+
+def render_summary(*outcomes) -> str:
+    from rich.console import Console
+
+    from pipeline.inbox.runner import PassReport
+    from pipeline.report_inbox import build_summary_table
+
+    console = Console(record=True, width=200)
+    console.print(build_summary_table(PassReport(outcomes=list(outcomes))))
+    return console.export_text()
+
+
+def test_inbox_line_names_the_drucksache_missing_from_register(register) -> None:
+    from pipeline.report_inbox import format_outcome
+
+    outcome = inbox_outcome(prepare_register(register), UNKNOWN)
+    assert outcome.bundesrat is False and outcome.bundesrat_unknown == ["87/28"]
+    assert format_outcome(outcome) == [
+        "[000000000000] antrag.pdf: verarbeitet – 1 TOP, IntMK-23, BR-Drs. 87/28 zitiert, nicht im Bundesrat-Register"]
+    summary = render_summary(outcome, inbox_outcome(prepare_register(register)))
+    assert "Drucksache nicht im Register" in summary and "intmk bundesrat sync" in summary
+    assert "Bundesrat nicht geprüft" not in summary
+
+
+def test_inbox_summary_says_once_that_the_register_is_empty() -> None:
+    empty = prepare_register([])
+    outcomes = [inbox_outcome(empty, UNKNOWN), inbox_outcome(empty)]
+    assert [o.bundesrat_unchecked for o in outcomes] == [True, True]
+    summary = render_summary(*outcomes)
+    assert summary.count("Bundesrat nicht geprüft") == 1 and "Register leer" in summary

@@ -19,6 +19,7 @@ from pipeline.settings import Settings
 from pipeline.storage import Database
 from pipeline.storage.models import ConferenceRow
 from schemas import ExtractionRecord
+from schemas.rules import BundesratCheckStatus
 
 
 class CheckCache:
@@ -40,6 +41,9 @@ class CheckCache:
             checks = check_record(record, context, receipt, assigned_by)
             outcome.late = outcome.late or bool(checks.late)
             outcome.bundesrat = outcome.bundesrat or checks.bundesrat is not None
+            outcome.bundesrat_unchecked = checks.bundesrat_status is BundesratCheckStatus.REGISTER_EMPTY
+            outcome.bundesrat_unknown.extend(
+                c.number for c in checks.unregistered_citations if c.number not in outcome.bundesrat_unknown)
 
     def context_for(self, conference_id: int) -> CheckContext:
         with self._lock:

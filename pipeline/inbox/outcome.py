@@ -24,6 +24,8 @@ class DocumentOutcome:
     conference: str | None = None
     late: bool = False
     bundesrat: bool = False
+    bundesrat_unknown: list[str] = field(default_factory=list)  # cited Drucksachen the register lacks
+    bundesrat_unchecked: bool = False  # the Bundesrat register is empty: nothing was checked
     recovered: bool = False  # finished after a crash of an earlier run
     exit_code: ExitCode = ExitCode.OK
     attachments: list[DocumentOutcome] = field(default_factory=list)
