@@ -19,46 +19,36 @@ process with limits (``pipeline.isolation``) because no PDF library offers a tim
 from __future__ import annotations
 
 import logging
-import math
 import re
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
 import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
 
 from extractors.document import Line, TextDocument
 from extractors.hashing import sha256_file
 from extractors.limits import DEFAULT_LIMITS, ExtractionLimits
-from extractors.pdf_layout import (
-    Box,
-    classify_page_text,
-    find_gutter,
-    order_lines,
-    remove_page_furniture,
-)
+from extractors.pdf_layout import remove_page_furniture
+from extractors.pdf_pdfium import open_with_pdfium, read_pdfium_metadata, read_pdfium_page, was_repaired
 from extractors.pdf_plumber import PageResult, PlumberPages
-from extractors.pdf_structure import (
-    MAX_METADATA_VALUE,
-    MSG_DAMAGED,
-    MSG_ENCRYPTED,
-    Inspection,
-    inspect_with_pypdf,
-    screen_page_streams,
-)
+from extractors.pdf_structure import MSG_DAMAGED, Inspection, inspect_with_pypdf, screen_page_streams
 from schemas import ErrorInfo
 from schemas.errors import EnvironmentProblem, ErrorCode, InputError
 
 log = logging.getLogger(__name__)
 
 HEADER_WINDOW = 1024  # "%PDF-" must start within the first bytes
-_LINE = re.compile(r"[^\r\n]+")
-_AFTER_HYPHEN_MARKER = re.compile("(?<=\ufffe)")
+SECOND_READER_GAIN = 2.0  # pdfplumber's text replaces pdfium's if it has this many times the characters
+_SPACE = re.compile(r"\s+")
 
 MSG_NEEDS_OCR = (
     "Die PDF-Datei enthält keinen lesbaren Text (eingescannt oder fehlerhafte Schriftkodierung) "
     "und benötigt Texterkennung (OCR)."
+)
+MSG_REPAIRED = (
+    "Die PDF-Datei war beschädigt und wurde beim Lesen repariert; bitte den Text mit dem Original "
+    "vergleichen."
 )
 
 
@@ -68,7 +58,8 @@ def read_pdf(path: Path, limits: ExtractionLimits = DEFAULT_LIMITS, *, sha256: s
     Raises ``InputError`` with ``EMPTY_FILE``, ``UNSUPPORTED_FORMAT``, ``DAMAGED_FILE``,
     ``ENCRYPTED``, ``HOSTILE_FILE``, ``LIMIT_EXCEEDED`` or ``NEEDS_OCR`` (no page has text).
     Pages without a usable text layer are listed in ``pages_without_text`` and noted in
-    ``problems`` when other pages have text (partial success).
+    ``problems`` when other pages have text (partial success); so are a repaired file, pages
+    that could not be read and pages read by the second reader.
     """
     path = Path(path)
     check_file(path, limits)
@@ -78,24 +69,28 @@ def read_pdf(path: Path, limits: ExtractionLimits = DEFAULT_LIMITS, *, sha256: s
         if inspection is not None:
             stack.callback(inspection.reader.close)
             check_page_count(inspection.page_count, limits)
-        pdfium_document = open_with_pdfium(path, password_known_wrong=inspection is None)
-        plumber = stack.enter_context(PlumberPages(path))
+        source = inspection.clear_bytes if inspection and inspection.clear_bytes else path
+        pdfium_document = open_with_pdfium(source, password_known_wrong=inspection is None)
+        plumber = stack.enter_context(PlumberPages(source))
         if pdfium_document is not None:
             stack.callback(pdfium_document.close)
             check_page_count(len(pdfium_document), limits)
             pages = _read_pdfium_pages(pdfium_document, plumber, inspection)
             page_count = len(pdfium_document)
+            repaired = inspection is None or was_repaired(pdfium_document)
         else:
             if inspection is None:
                 raise InputError(MSG_DAMAGED, code=ErrorCode.DAMAGED_FILE)
             pages = _read_plumber_pages(plumber, inspection)
-            page_count = inspection.page_count
+            page_count, repaired = inspection.page_count, True
         document = TextDocument(
             path=str(path), sha256=digest, format="pdf", page_count=page_count,
             metadata=inspection.metadata if inspection else read_pdfium_metadata(pdfium_document),
             outline=inspection.outline if inspection else [],
         )
         _collect_pages(document, pages, limits)
+        if repaired:
+            document.problems.insert(0, ErrorInfo(code=ErrorCode.DAMAGED_FILE.value, message=MSG_REPAIRED))
     return document
 
 
@@ -132,29 +127,7 @@ def check_page_count(count: int, limits: ExtractionLimits) -> None:
         )
 
 
-# ----------------------------------------------------------------------------- pypdfium2
-
-
-def open_with_pdfium(path: Path, *, password_known_wrong: bool) -> pdfium.PdfDocument | None:
-    """Open with pypdfium2 (empty password); None if it cannot.
-
-    Raises ``ENCRYPTED`` if pypdfium2 asks for a password and pypdf could not open the file
-    either (otherwise pdfplumber gets a try).
-    """
-    try:
-        return pdfium.PdfDocument(str(path))
-    except pdfium.PdfiumError as exc:
-        if exc.err_code == pdfium_c.FPDF_ERR_PASSWORD and password_known_wrong:
-            raise InputError(MSG_ENCRYPTED, code=ErrorCode.ENCRYPTED) from exc
-        log.debug("pypdfium2 cannot open %s: %s", path, exc)
-        return None
-
-
-def read_pdfium_metadata(document: pdfium.PdfDocument) -> dict[str, str]:
-    try:
-        return {k: v[:MAX_METADATA_VALUE] for k, v in document.get_metadata_dict(skip_empty=True).items()}
-    except (pdfium.PdfiumError, UnicodeError, ValueError):  # metadata is optional
-        return {}
+# ----------------------------------------------------------------------------- pages
 
 
 def _read_pdfium_pages(
@@ -164,84 +137,33 @@ def _read_pdfium_pages(
     for index in range(len(document)):
         if inspection is not None and index < inspection.page_count:
             screen_page_streams(inspection.reader, index, seen)
-        yield _read_pdfium_page(document, index, plumber)
+        page = read_pdfium_page(document, index, plumber)
+        yield read_again(page, plumber) if page.suspect or page.status == "failed" else page
 
 
-def _read_pdfium_page(document: pdfium.PdfDocument, index: int, plumber: PlumberPages) -> PageResult:
-    result = PageResult(index + 1)
+def read_again(page: PageResult, plumber: PlumberPages) -> PageResult:
+    """Let pdfplumber read a page pdfium read badly; keep its text if it has far more.
+
+    pdfium drops the text of fonts it cannot map (CJK, vertical Japanese) and of pages it
+    cannot parse; pdfminer often reads them. Costs ~70 ms, so only for suspect pages.
+    """
     try:
-        page = document[index]
-    except pdfium.PdfiumError:
-        result.status = "failed"
-        return result
-    try:
-        left, bottom, right, top = page.get_bbox()
-        result.height = top - bottom
-        textpage = page.get_textpage()
-        try:
-            text = textpage.get_text_range()
-            result.status = classify_page_text(text)
-            if result.status == "short" and _has_image(page):
-                result.status = "scan"
-            if result.status in ("text", "short"):
-                gutter = find_gutter(_text_boxes(textpage, left, top)) if result.status == "text" else None
-                lines = plumber.read_columns(index, gutter) if gutter is not None else None
-                if lines is None:
-                    lines = order_lines(_pdfium_lines(textpage, text, index + 1, left, top))
-                result.lines = lines
-        finally:
-            textpage.close()
-    except (pdfium.PdfiumError, AssertionError) as exc:  # pypdfium2 asserts on odd buffers
-        log.debug("pypdfium2 failed on page %d: %r", index + 1, exc)
-        result.status = "failed"
-    finally:
-        page.close()
-    return result
+        second = plumber.read_page(page.number - 1)
+    except InputError as error:
+        if error.code is ErrorCode.HOSTILE_FILE:
+            raise
+        return page
+    if second.status == "failed" or _visible_chars(second) < SECOND_READER_GAIN * max(_visible_chars(page), 1):
+        if page.suspect and page.status in ("text", "short"):
+            page.fallback = "unsure"
+        return page
+    if second.status in ("text", "short"):
+        second.fallback = "second_reader"
+    return second
 
 
-def _has_image(page: pdfium.PdfPage) -> bool:
-    images = page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2)
-    return next(images, None) is not None
-
-
-def _text_boxes(textpage: pdfium.PdfTextPage, left: float, top: float) -> list[Box]:
-    boxes = []
-    for i in range(textpage.count_rects()):
-        x0, y0, x1, y1 = textpage.get_rect(i)
-        boxes.append(Box(x0 - left, x1 - left, top - y1, top - y0))
-    return boxes
-
-
-def _pdfium_lines(textpage: pdfium.PdfTextPage, text: str, page: int, left: float, top: float) -> list[Line]:
-    """Cut the page text into printed lines: at line breaks and after line-end hyphens (U+FFFE)."""
-    lines = []
-    for match in _LINE.finditer(text):
-        offset = match.start()
-        for piece in _AFTER_HYPHEN_MARKER.split(match.group()):
-            stripped = piece.strip()
-            if stripped:
-                first = offset + len(piece) - len(piece.lstrip())
-                lines.append(_locate_line(textpage, stripped, first, page, left, top))
-            offset += len(piece)
-    return lines
-
-
-def _locate_line(textpage, text: str, text_index: int, page: int, left: float, top: float) -> Line:
-    char = pdfium_c.FPDFText_GetCharIndexFromTextIndex(textpage, text_index)
-    rect = pdfium_c.FS_RECTF()
-    if char < 0 or not pdfium_c.FPDFText_GetLooseCharBox(textpage, char, rect):
-        return Line(text=text, page=page)
-    matrix = pdfium_c.FS_MATRIX()
-    scale = math.hypot(matrix.c, matrix.d) if pdfium_c.FPDFText_GetMatrix(textpage, char, matrix) else 1.0
-    size = pdfium_c.FPDFText_GetFontSize(textpage, char) * scale  # Tf size times text matrix
-    return Line(
-        text=text,
-        page=page,
-        top=round(top - rect.top, 2),
-        x0=round(rect.left - left, 2),
-        size=round(size, 2) if size > 0 else None,
-        bold=pdfium_c.FPDFText_GetFontWeight(textpage, char) >= 600,
-    )
+def _visible_chars(page: PageResult) -> int:
+    return sum(len(_SPACE.sub("", line.text)) for line in page.lines)
 
 
 def _read_plumber_pages(plumber: PlumberPages, inspection: Inspection) -> Iterator[PageResult]:
@@ -259,8 +181,11 @@ def _collect_pages(document: TextDocument, pages: Iterator[PageResult], limits: 
     lines: list[Line] = []
     heights: dict[int, float] = {}
     failed: list[int] = []
+    fallbacks: dict[str, list[int]] = {}
     chars = 0
     for page in pages:
+        if page.fallback is not None:
+            fallbacks.setdefault(page.fallback, []).append(page.number)
         if page.status in ("scan", "junk"):
             document.pages_without_text.append(page.number)
         elif page.status == "failed":
@@ -279,6 +204,7 @@ def _collect_pages(document: TextDocument, pages: Iterator[PageResult], limits: 
         _raise_without_text(document, failed)
     document.lines, document.running_headers = remove_page_furniture(lines, heights)
     _note_problems(document, failed)
+    _note_fallbacks(document, fallbacks)
 
 
 def _raise_without_text(document: TextDocument, failed: list[int]) -> None:
@@ -301,6 +227,24 @@ def _note_problems(document: TextDocument, failed: list[int]) -> None:
             code=ErrorCode.DAMAGED_FILE.value, pages=failed, message=_pages_message(
                 failed, "ist beschädigt und konnte", "sind beschädigt und konnten",
             ) + " nicht gelesen werden.",
+        ))
+
+
+FALLBACK_MESSAGES = {
+    "columns": ("ist", "sind", "zweispaltig gesetzt, die Spalten konnten aber nicht getrennt werden; bitte die "
+                "Reihenfolge des Textes mit dem Original vergleichen."),
+    "second_reader": ("wurde", "wurden", "mit einem zweiten Leseverfahren gelesen, weil das erste kaum Text fand "
+                      "(ungewöhnliche Schriften oder beschädigte Datei); bitte den Text mit dem Original vergleichen."),
+    "unsure": ("enthält", "enthalten", "Text, der nicht sicher gelesen werden konnte (mehr Textbausteine als lesbare "
+               "Zeichen); bitte den Text mit dem Original vergleichen."),
+}
+
+
+def _note_fallbacks(document: TextDocument, fallbacks: dict[str, list[int]]) -> None:
+    for kind, pages in fallbacks.items():
+        singular, plural, rest = FALLBACK_MESSAGES[kind]
+        document.problems.append(ErrorInfo(
+            code=ErrorCode.DAMAGED_FILE.value, pages=pages, message=_pages_message(pages, singular, plural) + " " + rest,
         ))
 
 

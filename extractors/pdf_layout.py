@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from statistics import median
 
 from extractors.document import Line
@@ -20,6 +20,7 @@ ROW_TOLERANCE = 3.0  # boxes whose vertical centres differ by less belong to one
 GUTTER_BIN = 2.0  # resolution of the gutter search
 GUTTER_WINDOW = (0.35, 0.65)  # the gutter lies in this part of the text's width
 MIN_COLUMN_TEXT_WIDTH = 200.0  # narrower text cannot hold two columns
+MAX_TEXT_WIDTH = 14_400.0  # points; the largest page PDF allows (200 inches): wider is a broken box
 MIN_COLUMN_ROWS = 5  # rows of text needed in each column
 MIN_SIDE_BY_SIDE_ROWS = 3  # rows with text in both columns
 MAX_SPANNING_SHARE = 0.15  # share of rows allowed to cross the gutter (titles, centred markers)
@@ -84,19 +85,22 @@ def group_rows(boxes: Iterable[Box]) -> list[list[Box]]:
     return [sorted(row, key=lambda b: b.x0) for row in rows]
 
 
-def find_gutter(boxes: Sequence[Box]) -> float | None:
+def find_gutter(boxes: Sequence[Box], page_span: tuple[float, float] | None = None) -> float | None:
     """Return the x position of the gap between two text columns, or None for other layouts.
 
     The gutter is the x position in the middle part of the text that the fewest boxes cross;
     it counts only if few rows cross it and both columns hold full lines of text side by side
-    (a table with a short label column is not a two-column page).
+    (a table with a short label column is not a two-column page). ``page_span`` is the page
+    box's left and right edge: boxes are cut to it, so a stray box far outside the page does
+    not widen the search (one at x = 5e8 once asked for 75 million bins). Text wider than
+    ``MAX_TEXT_WIDTH`` (a broken page box) is not searched at all.
     """
-    boxes = [b for b in boxes if b.x1 - b.x0 > 0.5]
+    boxes = [b for b in _clip_to_page(boxes, page_span) if b.x1 - b.x0 > 0.5]
     if len(boxes) < 2 * MIN_COLUMN_ROWS:
         return None
     left = min(b.x0 for b in boxes)
     right = max(b.x1 for b in boxes)
-    if right - left < MIN_COLUMN_TEXT_WIDTH:
+    if not MIN_COLUMN_TEXT_WIDTH <= right - left <= MAX_TEXT_WIDTH:
         return None
     low = left + GUTTER_WINDOW[0] * (right - left)
     high = left + GUTTER_WINDOW[1] * (right - left)
@@ -108,6 +112,13 @@ def find_gutter(boxes: Sequence[Box]) -> float | None:
     start, end = _longest_run(coverage, fewest)
     gutter = low + (start + end + 1) / 2 * GUTTER_BIN
     return gutter if _looks_like_columns(rows, gutter) else None
+
+
+def _clip_to_page(boxes: Sequence[Box], page_span: tuple[float, float] | None) -> list[Box]:
+    if page_span is None:
+        return list(boxes)
+    low, high = page_span
+    return [replace(b, x0=max(b.x0, low), x1=min(b.x1, high)) for b in boxes if b.x1 > low and b.x0 < high]
 
 
 def _coverage(boxes: Sequence[Box], low: float, high: float) -> list[int]:

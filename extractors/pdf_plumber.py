@@ -6,16 +6,19 @@ opened only when a page needs it and every page is closed right after reading.
 
 from __future__ import annotations
 
+import io
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import pdfplumber
 
 from extractors.document import Line
 from extractors.pdf_layout import Box, classify_page_text, find_gutter, lines_from_words
-from extractors.pdf_structure import MSG_DAMAGED, MSG_ENCRYPTED
-from schemas.errors import ErrorCode, InputError
+from extractors.parser_errors import parser_errors, tolerate_parser_errors
+from extractors.pdf_structure import MSG_DAMAGED
+from schemas.errors import EnvironmentProblem, ErrorCode, InputError
 
 log = logging.getLogger(__name__)
 
@@ -28,27 +31,41 @@ class PageResult:
     height: float = 0.0
     lines: list[Line] = field(default_factory=list)
     status: str = "text"  # text | short | scan | junk | failed
+    suspect: bool = False  # the first reader probably lost text: worth a second reader
+    fallback: str | None = None  # "columns" (not split) | "second_reader" (pdfplumber's text used)
 
 
 class PlumberPages:
-    """pdfplumber, opened only when a page needs it; every page is closed after reading."""
+    """pdfplumber, opened only when a page needs it; every page is closed after reading.
 
-    def __init__(self, path: Path) -> None:
-        self._path = path
+    ``source`` is the file, or its bytes when the reader had to adjust them (see
+    ``pdf_structure.Inspection.clear_bytes``). The file handle is ours: pdfplumber's own
+    ``PDF.close`` parses the page tree again (it flushes its cached pages first) and so raises
+    again on the file that failed, so it is never called; the pages are closed one by one.
+    """
+
+    def __init__(self, source: Path | bytes) -> None:
+        self._source = source
+        self._stream: BinaryIO | None = None
         self._pdf: pdfplumber.PDF | None = None
+        self._failure: InputError | None = None
 
     def __enter__(self) -> PlumberPages:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        if self._pdf is not None:
-            self._pdf.close()
+        self._pdf = None
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = None
 
     def read_columns(self, index: int, gutter: float) -> list[Line] | None:
         """Lines of a two-column page split at ``gutter``; None if pdfplumber fails."""
         try:
             result = self.read_page(index, gutter)
-        except InputError:
+        except InputError as error:
+            if error.code is ErrorCode.HOSTILE_FILE:
+                raise
             return None
         return result.lines if result.status != "failed" else None
 
@@ -59,7 +76,10 @@ class PlumberPages:
         """
         pdf = self._open()
         result = PageResult(index + 1)
-        try:
+        if index >= len(pdf.pages):  # pdfminer found fewer pages than pypdfium2
+            result.status = "failed"
+            return result
+        with tolerate_parser_errors(f"pdfplumber, page {index + 1}") as outcome:
             page = pdf.pages[index]
             try:
                 words = page.extract_words(extra_attrs=["size", "fontname"])
@@ -69,32 +89,37 @@ class PlumberPages:
                 if result.status == "short" and page.images:
                     result.status = "scan"
                 if gutter is None and result.status == "text":
-                    gutter = find_gutter(boxes)
+                    gutter = find_gutter(boxes, (float(page.bbox[0]), float(page.bbox[2])))
                 result.lines = lines_from_words(boxes, index + 1, gutter)
             finally:
                 page.close()
-        except MemoryError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - pdfminer raises many unrelated types
-            log.debug("pdfplumber failed on page %d: %r", index + 1, exc)
+        if outcome.failed:
             result.status, result.lines = "failed", []
         return result
 
     def _open(self) -> pdfplumber.PDF:
+        if self._failure is not None:  # parse a broken file once, not once per page
+            raise InputError(self._failure.message, code=self._failure.code)
         if self._pdf is None:
+            stream = self._source_stream()
             try:
-                self._pdf = pdfplumber.open(self._path)
-                _ = self._pdf.pages  # parses the page tree
-            except MemoryError:
+                with parser_errors(MSG_DAMAGED):
+                    pdf = pdfplumber.open(stream)
+                    _ = pdf.pages  # parses the page tree
+            except InputError as error:
+                stream.close()
+                self._failure = error
                 raise
-            except Exception as exc:  # noqa: BLE001 - pdfminer raises many unrelated types
-                if self._pdf is not None:
-                    self._pdf.close()
-                    self._pdf = None
-                if "password" in type(exc).__name__.lower():
-                    raise InputError(MSG_ENCRYPTED, code=ErrorCode.ENCRYPTED) from exc
-                raise InputError(MSG_DAMAGED, code=ErrorCode.DAMAGED_FILE) from exc
+            self._stream, self._pdf = stream, pdf
         return self._pdf
+
+    def _source_stream(self) -> BinaryIO:
+        if isinstance(self._source, bytes):
+            return io.BytesIO(self._source)
+        try:
+            return Path(self._source).open("rb")
+        except OSError as exc:
+            raise EnvironmentProblem(f"Die Datei kann nicht gelesen werden: {exc.strerror or exc}") from exc
 
 
 def _word_box(word: dict) -> Box:

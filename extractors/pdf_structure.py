@@ -6,17 +6,21 @@ stream, DESIGN.md "Known traps"); those limits are left at pypdf's defaults on p
 
 from __future__ import annotations
 
+import io
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from pypdf import PasswordType, PdfReader, apply_configuration
-from pypdf.errors import LimitReachedError
 from pypdf.filters import decode_stream_data
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
 
-from schemas.errors import ErrorCode, InputError
+from extractors.parser_errors import MSG_ENCRYPTED, to_input_error, tolerate_parser_errors
+from schemas.errors import EnvironmentProblem, ErrorCode, InputError
+
+__all__ = ["MSG_DAMAGED", "MSG_ENCRYPTED", "Inspection", "inspect_with_pypdf", "screen_page_streams"]
 
 log = logging.getLogger(__name__)
 
@@ -26,10 +30,7 @@ MAX_METADATA_VALUE = 2000  # characters kept per metadata value
 FONT_FILE_KEYS = ("/FontFile", "/FontFile2", "/FontFile3")
 
 MSG_DAMAGED = "Die PDF-Datei ist beschädigt oder unvollständig und kann nicht gelesen werden."
-MSG_ENCRYPTED = (
-    "Die PDF-Datei ist mit einem Kennwort geschützt und kann nicht geöffnet werden. "
-    "Bitte eine Fassung ohne Kennwort einreichen."
-)
+_ENCRYPT_REFERENCE = re.compile(rb"/Encrypt\s*\d+\s+\d+\s+R")
 
 
 @dataclass(slots=True)
@@ -40,82 +41,108 @@ class Inspection:
     page_count: int
     metadata: dict[str, str]
     outline: list[tuple[int, str, int | None]]
+    # The file's bytes with its /Encrypt entry blanked, when only attachments are encrypted
+    # (pages and strings in clear text): every reader reads these instead of the file.
+    clear_bytes: bytes | None = None
 
 
 def inspect_with_pypdf(path: Path) -> Inspection | None:
     """Open with pypdf; None if pypdf cannot read the file (pypdfium2 may still manage).
 
-    Raises ``ENCRYPTED`` when the file needs a user password and ``HOSTILE_FILE`` when pypdf
-    stops a decompression bomb.
+    Raises ``ENCRYPTED`` when the file needs a user password for its pages and ``HOSTILE_FILE``
+    when pypdf stops a decompression bomb. A file encrypted with an owner password only, or
+    whose encryption covers only its attachments, is read.
     """
-    try:
-        reader = PdfReader(path, strict=False)
-    except LimitReachedError as exc:
-        raise hostile_error(exc) from exc
-    except MemoryError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - any parser failure: let pypdfium2 try
-        log.debug("pypdf cannot open %s: %r", path, exc)
+    reader, clear = _open_reader(path), None
+    if reader is None:
         return None
     try:
-        if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
-            raise InputError(MSG_ENCRYPTED, code=ErrorCode.ENCRYPTED)
-        page_count = len(reader.pages)
-    except LimitReachedError as exc:
-        reader.close()
-        raise hostile_error(exc) from exc
-    except InputError:
-        reader.close()
+        with tolerate_parser_errors("pypdf") as outcome:
+            if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
+                clear = clear_text_copy(path, reader)
+                reader.close()
+                reader = _open_reader(io.BytesIO(clear))
+            page_count = len(reader.pages) if reader is not None else 0
+    except BaseException:
+        if reader is not None:
+            reader.close()
         raise
-    except MemoryError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - unsupported security handler, broken page tree
-        log.debug("pypdf cannot read %s: %r", path, exc)
-        reader.close()
+    if outcome.failed or page_count == 0:
+        if reader is not None:
+            reader.close()
         return None
-    if page_count == 0:
-        reader.close()
-        return None
-    return Inspection(reader, page_count, read_metadata(reader), read_outline(reader))
+    return Inspection(reader, page_count, read_metadata(reader), read_outline(reader), clear)
+
+
+def _open_reader(source: Path | io.BytesIO) -> PdfReader | None:
+    with tolerate_parser_errors("pypdf, opening") as outcome:
+        reader = PdfReader(source, strict=False)
+    return None if outcome.failed else reader
+
+
+def clear_text_copy(path: Path, reader: PdfReader) -> bytes:
+    """The file with its /Encrypt reference blanked, if the encryption spares pages and strings.
+
+    PDF 1.5+ crypt filters may encrypt only embedded files (``/StmF`` and ``/StrF`` are
+    ``/Identity``, ``/EFF`` names a real filter): Acrobat's "encrypt only file attachments".
+    The page content is then in clear text and needs no password; blanking the reference
+    (same length, so every offset stays valid) lets all readers read it as a plain file.
+    Raises ``ENCRYPTED`` when the pages themselves are encrypted.
+    """
+    encrypt = _resolve(reader.trailer.get("/Encrypt"))
+    if not isinstance(encrypt, DictionaryObject) or not _spares_pages_and_strings(encrypt):
+        raise InputError(MSG_ENCRYPTED, code=ErrorCode.ENCRYPTED)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise EnvironmentProblem(f"Die Datei kann nicht gelesen werden: {exc.strerror or exc}") from exc
+    clear, count = _ENCRYPT_REFERENCE.subn(lambda match: b" " * len(match.group()), data)
+    if count == 0:
+        raise InputError(MSG_ENCRYPTED, code=ErrorCode.ENCRYPTED)
+    log.info("only attachments are encrypted; reading the pages without a password")
+    return clear
+
+
+def _spares_pages_and_strings(encrypt: DictionaryObject) -> bool:
+    version = encrypt.get("/V", 0)
+    if not isinstance(version, int) or version < 4:
+        return False  # before crypt filters (V 4), everything is encrypted
+    filters = _resolve(encrypt.get("/CF"))
+    filters = filters if isinstance(filters, DictionaryObject) else DictionaryObject()
+    return all(_is_identity(encrypt.get(key, "/Identity"), filters) for key in ("/StmF", "/StrF"))
+
+
+def _is_identity(name: object, filters: DictionaryObject) -> bool:
+    if name == "/Identity":
+        return True
+    definition = _resolve(filters.get(name))
+    return isinstance(definition, DictionaryObject) and definition.get("/CFM") == "/None"
 
 
 def read_metadata(reader: PdfReader) -> dict[str, str]:
     """The document information dictionary as ``{"Title": ..., "CreationDate": ...}``."""
-    try:
+    with tolerate_parser_errors("pypdf, metadata") as outcome:  # optional: a broken one is skipped
         info = reader.metadata or {}
         items = list(info.items())
-    except MemoryError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - metadata is optional; a broken one is skipped
-        log.debug("unreadable metadata: %r", exc)
+    if outcome.failed:
         return {}
     metadata = {}
     for key, value in items[:100]:
-        try:
+        with tolerate_parser_errors("pypdf, metadata value") as outcome:
             text = str(value.get_object() if isinstance(value, IndirectObject) else value)
-        except MemoryError:
-            raise
-        except Exception:  # noqa: BLE001
-            continue
-        if text.strip():
+        if not outcome.failed and text.strip():
             metadata[str(key).lstrip("/")] = text.strip()[:MAX_METADATA_VALUE]
     return metadata
 
 
 def read_outline(reader: PdfReader) -> list[tuple[int, str, int | None]]:
     """Flatten the outline into ``(level, title, 1-based page or None)``, bounded in depth and size."""
-    try:
+    entries: list[tuple[int, str, int | None]] = []
+    with tolerate_parser_errors("pypdf, outline") as outcome:  # a broken or cyclic outline is skipped
         with apply_configuration(outline_maximum_depth=MAX_OUTLINE_DEPTH,
                                  outline_maximum_entries=MAX_OUTLINE_ENTRIES):
-            nested = reader.outline
-            entries: list[tuple[int, str, int | None]] = []
-            _flatten_outline(reader, nested, 0, entries)
-            return entries
-    except MemoryError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - a broken or cyclic outline is skipped, not fatal
-        log.debug("unreadable outline: %r", exc)
-        return []
+            _flatten_outline(reader, reader.outline, 0, entries)
+    return [] if outcome.failed else entries
 
 
 def _flatten_outline(reader: PdfReader, nested: list, level: int, out: list) -> None:
@@ -137,17 +164,11 @@ def screen_page_streams(reader: PdfReader, index: int, seen: set[int]) -> None:
     pypdfium2 has no such limit (a bomb grows it to 2.6 GB), so this runs before it touches
     the page. Streams are decoded without caching the result; shared ones only once (``seen``).
     """
-    try:
+    with tolerate_parser_errors(f"stream screening, page {index + 1}"):  # broken streams: pypdfium2's business
         for key, stream in _page_streams(reader.pages[index]):
             if key not in seen:
                 seen.add(key)
                 decode_stream_data(stream)
-    except LimitReachedError as exc:
-        raise hostile_error(exc) from exc
-    except MemoryError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - broken streams are pypdfium2's business
-        log.debug("stream screening skipped on page %d: %r", index + 1, exc)
 
 
 def _page_streams(page: DictionaryObject) -> Iterator[tuple[int, StreamObject]]:
@@ -188,9 +209,4 @@ def _dict_items(value) -> list[tuple[object, DictionaryObject]]:
 
 def hostile_error(exc: Exception) -> InputError:
     """pypdf stopped at one of its limits (decompressed size, nesting, entries)."""
-    log.warning("pypdf limit reached: %s", exc)
-    return InputError(
-        "Die PDF-Datei enthält Daten, die entpackt ein Vielfaches ihrer Größe ergäben oder "
-        "übermäßig verschachtelt sind (mögliche Kompressionsbombe); sie wird nicht verarbeitet.",
-        code=ErrorCode.HOSTILE_FILE,
-    )
+    return to_input_error(exc, MSG_DAMAGED)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tracemalloc
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -103,3 +105,32 @@ def test_junk_classification():
     assert classify_page_text("  Seite 1  ") == "short"
     assert classify_page_text("\ue001\ue002\ue003 " * 10 + "Seite 1") == "junk"
     assert classify_page_text("\ufffd" * 30) == "junk"
+
+
+def test_stray_box_far_outside_the_page_neither_widens_nor_bloats_the_gutter_search():
+    """Issue 18: one box at x = 5e8 made the coverage list 75 million bins (1.85 GB)."""
+    columns = boxes_for_rows([[(56, 290), (312, 540)]] * 20)
+    stray = Box(5e8, 5e8 + 40, 300, 310, text="x")
+    tracemalloc.start()
+    try:
+        gutter = find_gutter([*columns, stray], (0.0, 595.0))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert 290 <= gutter <= 312
+    assert peak < 1_000_000
+
+
+def test_text_wider_than_any_page_is_not_searched_for_columns():
+    columns = boxes_for_rows([[(56, 290), (312, 540)]] * 20)
+    huge_page = (0.0, 1e9)
+    tracemalloc.start()
+    try:
+        gutter = find_gutter([*columns, Box(5e8, 5e8 + 40, 300, 310, text="x")], huge_page)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert gutter is None
+    assert peak < 1_000_000
