@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from extractors.document import Line
 from extractors.fields.laender import find_laender, parse_applicants
-from extractors.fields.outcome import parse_outcome
+from extractors.fields.outcome import parse_outcome_statement
 from extractors.text import join_clean_lines
 from schemas import LandCode, Outcome
 
@@ -61,8 +61,8 @@ def read_head(heading_rest: str, lines: list[Line]) -> ItemHead:
             head.subtitle, in_title = framed.group("rest"), False
         elif in_title and _WITHDRAWN.search(text):
             title_lines.append(text)  # "Titel (zurückgezogen)": _set_title reads the outcome
-        elif (outcome := parse_outcome(text)) is not None and len(text) < 60:
-            head.outcome = outcome
+        elif not head.rest and (outcome := parse_outcome_statement(text)) is not None:
+            head.outcome = outcome  # only in the head itself, never from the running text after it
         elif in_title and len(title_lines) < _MAX_TITLE_LINES and not _LIST_START.match(text):
             title_lines.append(text)
         else:

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from extractors.document import Line, TextDocument
 from extractors.fields.conference import ConferenceHeader, parse_conference_header
-from extractors.fields.outcome import is_motion_marker, parse_outcome
+from extractors.fields.outcome import is_decision_intro, is_motion_marker, parse_outcome
 from extractors.fields.votes import parse_absent, parse_vote_counts, parse_vote_lists
 from extractors.head import read_head
 from extractors.paragraphs import join_paragraphs
@@ -16,6 +16,7 @@ from extractors.zones import sort_into_zones
 from schemas import (
     Conference,
     DocumentType,
+    ErrorInfo,
     ExtractionRecord,
     Outcome,
     Source,
@@ -29,6 +30,10 @@ _HEADER_LINES = 15
 # Bodies that decide unanimously by their rules, so a printed "Beschluss:" means einstimmig
 # (IMK, samples/README.md and domain/imk-ueber-uns.txt).
 _UNANIMOUS_BODIES = {"IMK"}
+# One agenda item's operative text runs to a few pages; far more is a whole document that was
+# not cut into its items (Issue 19: up to 275,000 characters of a journal as one "decision").
+MAX_DECISION_CHARS = 50_000
+NO_DECISION_TEXT = "Kein Beschlusstext gefunden – bitte im Original prüfen."
 
 
 def build_records(document: TextDocument) -> list[ExtractionRecord]:
@@ -37,12 +42,36 @@ def build_records(document: TextDocument) -> list[ExtractionRecord]:
     if not lines:
         raise InputError("Das Dokument enthält keinen lesbaren Text.", code=ErrorCode.NO_AGENDA_ITEM)
     header = read_conference(document, lines)
-    _, items = split_items(lines, numbered_headings=header.body in _UNANIMOUS_BODIES)
+    _, items = split_items(
+        lines, numbered_headings=header.body in _UNANIMOUS_BODIES, body_known=header.body is not None
+    )
     if not items:
         raise InputError(
-            "Kein Tagesordnungspunkt und kein Beschluss(vorschlag) erkannt.", code=ErrorCode.NO_AGENDA_ITEM
+            "Kein Tagesordnungspunkt und kein Beschluss(vorschlag) einer Konferenz erkannt. Bitte prüfen, ob "
+            "die Datei ein Beschlussvorschlag, ein Beschluss oder eine Niederschrift ist; andere Dokumente "
+            "gehören nicht in den Eingang.",
+            code=ErrorCode.NO_AGENDA_ITEM,
         )
-    return [build_record(document, header, item) for item in items]
+    lost_intro = find_removed_intro(document)
+    page_starts = {line.page: line for line in reversed(lines)}
+    return [
+        build_record(document, header, item, lost_intro if _starts_page(item, page_starts) else None)
+        for item in items
+    ]
+
+
+def find_removed_intro(document: TextDocument) -> str | None:
+    """A decision intro ("Beschluss:") the reader removed as a running header.
+
+    It stood at the same place on most pages because a resolution began at the top of each of
+    them (an IMK collection, each resolution on a new page after "(freigegeben)").
+    """
+    return next((text for text in document.running_headers if is_decision_intro(text)), None)
+
+
+def _starts_page(item: ItemBlock, page_starts: dict[int, Line]) -> bool:
+    heading = item.heading_line
+    return heading is not None and page_starts.get(heading.page) == heading
 
 
 def clean_lines(lines: list[Line]) -> list[Line]:
@@ -66,24 +95,31 @@ def read_conference(document: TextDocument, lines: list[Line]) -> ConferenceHead
     return ConferenceHeader(from_running.body or from_cover.body, Conference(**merged))
 
 
-def build_record(document: TextDocument, header: ConferenceHeader, item: ItemBlock) -> ExtractionRecord:
+def build_record(
+    document: TextDocument, header: ConferenceHeader, item: ItemBlock, lost_intro: str | None = None
+) -> ExtractionRecord:
+    """``lost_intro``: the item starts a page whose decision intro the reader removed (see
+    ``find_removed_intro``); then the heading carries the title and the text after it is the decision."""
     zones = sort_into_zones(item.lines)
-    head = read_head(item.heading.rest if item.heading else "", zones.head)
+    recovered = lost_intro is not None and zones.decision_intro is None and item.heading is not None
+    head = read_head(item.heading.rest if item.heading else "", [] if recovered else zones.head)
     docx = document.format == "docx"
-    decision_lines = zones.decision or head.rest
-    intro = zones.decision_intro or ""
+    decision_lines = zones.decision or (zones.head if recovered else head.rest)
+    intro = zones.decision_intro or (lost_intro if recovered else "") or ""
     is_motion = bool(intro) and is_motion_marker(intro)
     vote_text = join_clean_lines([line.text for line in zones.votes])
     votes, counts = read_votes(vote_text)
     outcome = None if is_motion else _read_outcome(intro, head.outcome, vote_text, header)
     pages = [line.page for line in item.all_lines]
+    decision_text = join_paragraphs(decision_lines, docx=docx)
+    problems = [*document.problems, *check_decision_text(decision_text, outcome, sorted(set(pages)))]
     return ExtractionRecord(
         source=Source(
             path=document.path, sha256=document.sha256, pages=(min(pages), max(pages)),
             ocr=document.ocr, format=document.format,
         ),
-        status="partial" if document.problems else "success",
-        errors=list(document.problems),
+        status="partial" if problems else "success",
+        errors=problems,
         body=header.body or _guess_body(intro),
         conference=header.conference,
         document_type=DocumentType.BESCHLUSSVORSCHLAG if is_motion else DocumentType.BESCHLUSS,
@@ -94,7 +130,7 @@ def build_record(document: TextDocument, header: ConferenceHeader, item: ItemBlo
         applicants=head.applicants,
         applicants_all=head.applicants_all,
         outcome=outcome,
-        decision_text=join_paragraphs(decision_lines, docx=docx),
+        decision_text=decision_text,
         reasoning=join_paragraphs(zones.reasoning, docx=docx),
         statements=[
             Statement(by=s.by, text=text)
@@ -105,6 +141,20 @@ def build_record(document: TextDocument, header: ConferenceHeader, item: ItemBlo
         vote_counts=counts,
         released=zones.released,
     )
+
+
+def check_decision_text(text: str | None, outcome: Outcome | None, pages: list[int]) -> list[ErrorInfo]:
+    """Problems of an item's operative text: none found (a withdrawn item has none), or far too
+    long for one item (the document was not cut into its items)."""
+    if text is None and outcome is not Outcome.ZURUECKGEZOGEN:
+        return [ErrorInfo(code=ErrorCode.DAMAGED_FILE, message=NO_DECISION_TEXT, pages=pages)]
+    if text is not None and len(text) > MAX_DECISION_CHARS:
+        message = (
+            f"Der Beschlusstext ist mit {len(text):,} Zeichen ungewöhnlich lang für einen Tagesordnungspunkt; "
+            "vermutlich wurden mehrere Punkte nicht getrennt – bitte im Original prüfen."
+        ).replace(",", ".", 1)
+        return [ErrorInfo(code=ErrorCode.LIMIT_EXCEEDED, message=message, pages=pages)]
+    return []
 
 
 def read_votes(text: str) -> tuple[Votes | None, VoteCounts | None]:

@@ -12,16 +12,31 @@ from dataclasses import dataclass, field
 
 from extractors.document import Line
 from extractors.fields.conference import parse_conference_header
-from extractors.fields.outcome import is_decision_intro, parse_outcome
+from extractors.fields.outcome import is_decision_intro, parse_outcome_statement
 from extractors.fields.statements import parse_statement_heading
-from extractors.fields.top import TopHeading, looks_like_toc_line, parse_numbered_item_heading, parse_top_heading
+from extractors.fields.top import (
+    TopHeading,
+    looks_like_toc_line,
+    parse_numbered_item_heading,
+    parse_top_heading,
+)
 
-# Words that show a block has a body of its own (and so is no table-of-contents entry).
+# Words that show a block has a body of its own (and so is no table-of-contents entry). Whole
+# words only: "Antragsteller oder …", "Begründungspflicht" and "Veröffentlichungspflichten" in
+# running prose are no markers (Issue 19).
 _BODY_MARKERS = re.compile(
-    r"^(Antragsteller|Antrag\s*:|-\s*Antrag\b|Beschluss|Begründung|Abstimmungsergebnis|Berichterstattung"
-    r"|Veröffentlichung|Protokoll(erklärung|notiz))",
+    r"^(?:Antragsteller(?:in|innen|/in)?\s*(?::|$)|Antragstellende\s+Länder|Antrag\s*:|-\s*Antrag\b"
+    r"|(?:Beschluss(?:vorschlag|empfehlung|fassung)?|Begründung|Abstimmungsergebnis|Berichterstattung"
+    r"|Veröffentlichung|Protokoll(?:erklärung|notiz))(?![a-zäöüß]))",
     re.IGNORECASE,
 )
+# IMK: "(freigegeben)" / "(nicht freigegeben)" closes a resolution (extractors.zones).
+_RELEASE = re.compile(r"^\(\s*(?:nicht\s+)?freigegeben\s*\)$", re.IGNORECASE)
+# The title line of a Land's motion to a conference ("Beschlussvorlage" and "Beschlussempfehlung"
+# title council and Bundestag papers too, so they are no sign of a conference).
+_MOTION_TITLE = re.compile(r"^Beschlussvorschlag\b(?!\s*:)", re.IGNORECASE)
+_APPLICANTS_LINE = re.compile(r"^(?:Antragsteller(?:in|innen|/in)?|Antragstellende\s+Länder|Antrag)\s*:", re.IGNORECASE)
+_COVER_LINES = 15
 
 # A document's own title line, e.g. "Beschlussvorschlag des Landes Bremen".
 _DOCUMENT_KIND = re.compile(
@@ -42,17 +57,21 @@ class ItemBlock:
         return ([self.heading_line] if self.heading_line else []) + self.lines
 
 
-def split_items(lines: list[Line], *, numbered_headings: bool = False) -> tuple[list[Line], list[ItemBlock]]:
+def split_items(
+    lines: list[Line], *, numbered_headings: bool = False, body_known: bool = False
+) -> tuple[list[Line], list[ItemBlock]]:
     """Return the preamble (cover page, letterhead) and the agenda items with a body.
 
     ``numbered_headings`` accepts IMK-style ``N. <title>`` headings where no ``TOP`` heading exists.
+    ``body_known``: the document's header names a conference body; without a TOP heading the
+    document is one item only if it shows a conference item (``shows_conference_item``).
     """
     blocks = _cut_blocks(lines, parse_top_heading)
     if numbered_headings and not any(b.heading for b in blocks):
         blocks = _cut_blocks(lines, parse_numbered_item_heading)
     preamble = blocks[0].lines if blocks and blocks[0].heading is None else []
     items = [b for b in blocks if b.heading is not None and has_body(b)]
-    if not items and has_body(ItemBlock(None, None, lines)):
+    if not items and shows_conference_item(lines, body_known=body_known):
         head = _count_cover_lines(lines)
         return lines[:head], [ItemBlock(None, None, lines[head:])]
     return preamble, items
@@ -72,11 +91,32 @@ def has_body(block: ItemBlock) -> bool:
     """Whether a block is a real item rather than a table-of-contents or cover entry."""
     for line in block.all_lines:
         text = line.text
-        if _BODY_MARKERS.match(text) or is_decision_intro(text) or parse_statement_heading(text) is not None:
+        if _BODY_MARKERS.match(text) or _RELEASE.match(text) or is_decision_intro(text):
             return True
-        if parse_outcome(text) is not None and len(text) < 80:
+        if parse_statement_heading(text) is not None or parse_outcome_statement(text) is not None:
             return True
     return False
+
+
+def shows_conference_item(lines: list[Line], *, body_known: bool) -> bool:
+    """Whether a document without TOP headings is still a conference's motion or resolution.
+
+    It needs a sign of an item (a "Beschlussvorschlag" title, a decision intro such as "Beschluss:"
+    or "Die IntMK möge beschließen:", an "Antragsteller:" line) and a sign of a conference (a body
+    in the header, a "Beschlussvorschlag" title, or a body named in the intro). Journals, theses,
+    gazettes and press releases that merely use such words in prose are no item (Issue 19).
+    """
+    titled = any(_MOTION_TITLE.match(line.text) for line in lines[:_COVER_LINES])
+    intros = [line.text for line in lines if is_decision_intro(line.text)]
+    applicants = any(_APPLICANTS_LINE.match(line.text) for line in lines)
+    if not (titled or intros or applicants):
+        return False
+    return body_known or titled or any(_names_body(intro) for intro in intros)
+
+
+def _names_body(text: str) -> bool:
+    header = parse_conference_header([text])
+    return header is not None and header.body is not None
 
 
 def _cut_blocks(lines: list[Line], parse_heading) -> list[ItemBlock]:

@@ -44,6 +44,26 @@ _OUTCOME = re.compile(
     r"|(?P<accepted>zugestimmt|angenommen|beschlossen|Zustimmung))(?![a-zäöüß])",
     re.IGNORECASE,
 )
+# Where a line states an outcome and nothing else (Issue 19): an optional label, an optional
+# "Der Antrag wurde" or "Bei 14 Ja-Stimmen", the outcome words, then only counts or a bracket.
+MAX_STATEMENT_CHARS = 120
+_STATEMENT_LABEL = re.compile(
+    r"\W*(?:Abstimmungsergebnis|Ergebnis|Beschluss(?:fassung)?|Votum|Abstimmung)\s?:\s?", re.IGNORECASE
+)
+_STATEMENT_LEAD = re.compile(
+    r"\W*(?:(?:(?:Der|Die|Das)\s)?(?:Antrag|Beschlussvorschlag|Beschlussantrag|Tagesordnungspunkt|TOP)(?:\s\S+)?"
+    r"\s(?:wurde|wird|ist|hat|fand)(?:\s(?:von|vom|durch|im|in)\s\S+(?:\s\S+)?)?\s?"
+    r"|(?:Bei|Mit)\s[^.:]{0,80}?(?:Stimmen|Stimme|Enthaltungen|Enthaltung)\s?)?"
+    rf"(?={_OUTCOME.pattern})",
+    re.IGNORECASE,
+)
+_STATEMENT_TAIL = re.compile(
+    r"(?:\s?(?:angenommen|beschlossen|zugestimmt|abgelehnt|worden|zurückgezogen|gefunden|Zustimmung|Ablehnung"
+    r"|\(.{0,80}?\)|(?:mit|bei)\s[^.,;]{0,60}|\d{1,2}\s?:\s?\d{1,2}\s?:\s?\d{1,2}))*[\s.;:!]*",
+    re.IGNORECASE,
+)
+_BRACKETED = re.compile(r"\(\s*(?:zurückgezogen|zurückgenommen|abgelehnt)\s*\)", re.IGNORECASE)
+
 _GROUP_OUTCOME = {
     "rejected": Outcome.ABGELEHNT,
     "majority": Outcome.MEHRHEITLICH,
@@ -93,3 +113,21 @@ def parse_outcome(text: str) -> Outcome | None:
     if match.lastgroup == "accepted":
         return _outcome_from_counts(text)
     return _GROUP_OUTCOME[match.lastgroup or ""]
+
+
+def parse_outcome_statement(line: str) -> Outcome | None:
+    """The outcome of a line that states it and says nothing else: "Abstimmungsergebnis: abgelehnt",
+    "Einstimmig angenommen", "Der Antrag wurde zurückgezogen.", "Titel (zurückgezogen)",
+    "Mehrheitlich abgelehnt (14 Ja-Stimmen)". ``None`` for running prose that merely contains such
+    a word ("(1) Der Antrag soll abgelehnt werden, wenn …")."""
+    if len(line) > MAX_STATEMENT_CHARS or is_motion_marker(line):
+        return None
+    if bracketed := _BRACKETED.search(line):
+        return parse_outcome(bracketed.group())
+    label = _STATEMENT_LABEL.match(line)
+    rest = line[label.end() :] if label else line
+    lead = _STATEMENT_LEAD.match(rest)
+    match = _OUTCOME.match(rest, lead.end()) if lead else None
+    if match is None or not _STATEMENT_TAIL.fullmatch(rest, match.end()):
+        return None
+    return parse_outcome(rest)
