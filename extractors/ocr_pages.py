@@ -81,7 +81,7 @@ def _write_page_image(document: pdfium.PdfDocument, pike_page: pikepdf.Page, num
         turned = estimate_skew(image) if deskew else 0.0
         if abs(turned) >= MIN_TURN_DEGREES:
             white = 255 if image.mode in ("L", "1") else (255, 255, 255)
-            image = image.rotate(-turned, resample=Image.NEAREST, fillcolor=white)
+            image = image.rotate(-turned, resample=Image.Resampling.NEAREST, fillcolor=white)
         else:
             turned = 0.0
         path = folder / f"seite-{number:05}.tif"

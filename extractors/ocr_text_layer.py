@@ -69,7 +69,7 @@ def read_hocr(path: Path) -> list[HocrPage]:
             pages.append(HocrPage(int(box[2]), int(box[3])))
         elif kind in LINE_CLASSES and pages:
             slope, offset = (properties.get("baseline") or [0.0, 0.0])[:2]
-            size = (properties.get("x_size") or [None])[0]
+            size = (properties.get("x_size") or [None])[0]  # type: ignore[list-item]
             pages[-1].lines.append(TextLine(_box(properties), slope, offset, size))
         elif kind == "ocrx_word" and pages and pages[-1].lines:
             text = "".join(element.itertext()).strip()

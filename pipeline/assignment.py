@@ -39,13 +39,13 @@ def assign_document(
     body = canonical_body(first_body(records) or settings.default_body, settings)
     named = next((r.conference.number for r in records if r.conference.number), None)
     if named is not None:  # the header decides; a conference not yet entered gets it once added
-        row = find_conference_row(session, body, named)
-        if row is not None:
-            document.conference_id, document.assigned_by = row.id, "header"
+        found = find_conference_row(session, body, named)
+        if found is not None:
+            document.conference_id, document.assigned_by = found.id, "header"
         return
-    row = find_next_conference(session, body, document.received or document.first_seen)
-    if row is not None:
-        document.conference_id, document.assigned_by = row.id, "receipt"
+    upcoming = find_next_conference(session, body, document.received or document.first_seen)
+    if upcoming is not None:
+        document.conference_id, document.assigned_by = upcoming.id, "receipt"
 
 
 def assign_waiting_documents(session: Session, settings: Settings) -> int:

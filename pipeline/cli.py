@@ -111,7 +111,7 @@ def schema(kind: str) -> None:
     """Gibt das JSON-Schema eines Datensatzes (record) oder Fehlerobjekts (error) aus."""
     from schemas import ErrorRecord, ExtractionRecord
 
-    model = {"record": ExtractionRecord, "error": ErrorRecord}[kind]
+    model = ExtractionRecord if kind == "record" else ErrorRecord
     click.echo(json.dumps(model.model_json_schema(), ensure_ascii=False, indent=2))
 
 

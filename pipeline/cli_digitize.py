@@ -14,6 +14,7 @@ from rich.progress import (
     MofNCompleteColumn,
     Progress,
     ProgressColumn,
+    TaskID,
     TextColumn,
     TimeRemainingColumn,
 )
@@ -48,14 +49,15 @@ class DigitizeProgress:
         self.progress = Progress(TextColumn("Digitalisierung"), BarColumn(), MofNCompleteColumn(), TextColumn("Seiten"),
                                  PagesPerMinute(), TimeRemainingColumn(), console=Console(stderr=True),
                                  disable=not sys.stderr.isatty())
-        self.task = None
+        self.task: TaskID | None = None
 
     def start(self, files: int, pages: int) -> None:
         self.progress.start()
         self.task = self.progress.add_task("scans", total=pages)
 
     def advance(self, outcome: DigitizeOutcome, pages: int) -> None:
-        self.progress.advance(self.task, pages)
+        if self.task is not None:
+            self.progress.advance(self.task, pages)
         click.echo(describe_outcome(outcome))
 
     def stop(self) -> None:

@@ -67,7 +67,7 @@ def allow_children() -> None:
         process.daemon = False
 
 
-def _get_context() -> multiprocessing.context.BaseContext:
+def _get_context() -> multiprocessing.context.ForkServerContext:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(PRELOAD)
     return context

@@ -8,17 +8,25 @@ from pathlib import Path
 from sqlalchemy import select
 
 from extractors.hashing import sha256_file
+from pipeline.assignment import require_conference
 from pipeline.inbox.folders import resolve_folders
 from pipeline.meeting.agenda import Motion
-from pipeline.meeting.consistency import check_green_list_votes, check_item_tops, check_vote_tops
+from pipeline.meeting.consistency import (
+    check_green_list_votes,
+    check_item_tops,
+    check_vote_tops,
+)
 from pipeline.meeting.inputs import read_input, resolve_annex_file
 from pipeline.meeting.meeting import Meeting, assemble_meeting, replace_inputs
-from pipeline.assignment import require_conference
 from pipeline.motion_service import check_conference
 from pipeline.settings import Settings
 from pipeline.storage import Database
-from pipeline.storage.conferences import find_conference_row
-from pipeline.storage.meeting import list_meeting_sources, load_meeting_inputs, save_meeting_input
+from pipeline.storage.conferences import require_conference_row
+from pipeline.storage.meeting import (
+    list_meeting_sources,
+    load_meeting_inputs,
+    save_meeting_input,
+)
 from pipeline.storage.models import DocumentRow
 from schemas.errors import UsageProblem
 from schemas.meeting import InputKind
@@ -37,7 +45,7 @@ def load_meeting(db: Database, settings: Settings, body: str, number: int) -> Me
     report = check_conference(db, settings, body, number)
     plan = report.plan
     with db.session() as session:
-        conference_id = find_conference_row(session, plan.conference.body, number).id
+        conference_id = require_conference_row(session, plan.conference.body, number).id
         stored = load_meeting_inputs(session, conference_id)
         query = select(DocumentRow.sha256, DocumentRow.location).where(DocumentRow.conference_id == conference_id)
         locations = {sha: location for sha, location in session.execute(query)}
@@ -49,7 +57,7 @@ def load_meeting(db: Database, settings: Settings, body: str, number: int) -> Me
 
 
 def find_original_pdfs(settings: Settings, locations: dict[str, str | None]) -> dict[str, Path]:
-    """Archived originals that are PDFs (DOCX and e-mails cannot be appended to a PDF)."""
+    """Archived originals that are PDFs or Word files (``intmk documents`` converts those); not e-mails."""
     folders = resolve_folders(settings)
     found = {}
     for sha256, location in locations.items():
@@ -58,7 +66,7 @@ def find_original_pdfs(settings: Settings, locations: dict[str, str | None]) -> 
         path = folders.resolve(location)
         try:
             with path.open("rb") as handle:
-                if handle.read(5) == b"%PDF-":
+                if handle.read(5).startswith((b"%PDF-", b"PK\x03\x04")):  # PDF or .docx (a ZIP)
                     found[sha256] = path
         except OSError:
             continue
@@ -80,7 +88,7 @@ def import_meeting_input(db: Database, settings: Settings, body: str, number: in
     except UsageProblem as exc:
         raise UsageProblem(f"{path.name}: {exc.message}") from exc
     with db.session() as session:
-        conference_id = find_conference_row(session, meeting.conference.body, number).id
+        conference_id = require_conference_row(session, meeting.conference.body, number).id
         save_meeting_input(session, conference_id, kind, entries, path.name, sha256_file(path))
     return ImportedInput(kind, path.name, len(entries), meeting)
 

@@ -23,7 +23,7 @@ from pipeline.rules.checks import CheckContext, check_record
 from pipeline.service import FileResult, extract_file
 from pipeline.settings import Settings
 from pipeline.storage import Database
-from pipeline.storage.conferences import find_conference_row
+from pipeline.storage.conferences import require_conference_row
 from pipeline.storage.documents import (
     find_document,
     list_documents_of_conference,
@@ -35,6 +35,7 @@ from pipeline.storage.models import ConferenceRow, DocumentRow
 from pipeline.version import PIPELINE_VERSION
 from schemas import ExtractionRecord
 from schemas.rules import MotionChecks
+
 
 @dataclass(slots=True)
 class StoredFile:
@@ -108,7 +109,7 @@ def find_stored_duplicate(db: Database, path: Path) -> StoredFile | None:
     with db.session() as session:
         document = session.get(DocumentRow, sha256)
         records = load_records(session, sha256, PIPELINE_VERSION) if document else None
-        if not records:
+        if document is None or not records:
             return None
         result = FileResult(str(path), records=records)
         return StoredFile(result, sha256, duplicate=True, conference=describe_assignment(session, document))
@@ -136,7 +137,7 @@ def check_conference(db: Database, settings: Settings, body: str, number: int) -
     deadline = find_motion_deadline(plan.conference, plan.profile)
     context = CheckContext(plan.conference, plan.profile, deadline, load_pending_register(db))
     with db.session() as session:
-        conference = find_conference_row(session, plan.conference.body, number)
+        conference = require_conference_row(session, plan.conference.body, number)
         documents = list_documents_of_conference(session, conference.id)
         report = ConferenceCheck(plan)
         for document in documents:

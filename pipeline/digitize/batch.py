@@ -92,7 +92,7 @@ def plan_batch(root: Path, settings: Settings) -> Batch:
     remove_stale_files(output, ".*.part.pdf", stale_after)
     remove_stale_files(settings.home / OCR_TEMP_FOLDER, "intmk-ocr-*", stale_after)
     batch, todo = Batch(root), []
-    done, first_of = load_done(settings), {}
+    done, first_of = load_done(settings), dict[str, Path]()
     for path in find_scans(root, exclude=output):
         try:
             sha256 = sha256_file(path)

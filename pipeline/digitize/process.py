@@ -59,7 +59,8 @@ class DigitizeOutcome:
 def digitize_file(path: Path, root: Path, settings: Settings) -> DigitizeOutcome:
     """Never raises for a bad file: its classified error is the outcome, the batch goes on."""
     started = time.monotonic()
-    sha256, records = None, []
+    sha256: str | None = None
+    records: list[ExtractionRecord] = []
     try:
         sha256 = sha256_file(path)
         if is_done(settings, sha256):
@@ -131,7 +132,7 @@ def save_result(settings: Settings, path: Path, root: Path, outcome: DigitizeOut
     A later run skips a file whose row says done and tries a failed one again.
     """
     with connect(settings).session() as session:
-        if outcome.outcome == "digitalisiert":
+        if outcome.outcome == "digitalisiert" and outcome.sha256 is not None:
             store_document(session, settings, path, root, outcome.sha256, records)
         query = select(DigitizationRow).where(DigitizationRow.sha256 == outcome.sha256,
                                               DigitizationRow.pipeline_version == PIPELINE_VERSION)

@@ -18,6 +18,7 @@ from typing import Literal
 
 from pipeline.rules.green_list import GreenList, build_green_list
 from schemas import DocumentType, ExtractionRecord
+from schemas.errors import InternalError
 from schemas.meeting import RecordedVote, VoteSubject
 from schemas.rules import BodyProfile, BundesratEvidence, MotionChecks
 
@@ -58,6 +59,13 @@ class AgendaEntry:
     on_green_list: bool = False
     taken_off_by: str | None = None  # Regularien 7: a Land took it off the Grüne Liste
     green_items: list[str] = field(default_factory=list)
+
+    @property
+    def required_motion(self) -> Motion:
+        """The motion of a motion entry (every entry of ``Agenda.motions`` has one)."""
+        if self.motion is None:
+            raise InternalError(f"agenda entry {self.top} ({self.kind}) has no motion")
+        return self.motion
 
 
 @dataclass(slots=True)

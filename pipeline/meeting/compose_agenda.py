@@ -186,7 +186,7 @@ def compose_meeting_pack(meeting: Meeting, *, originals: bool = False) -> Docume
 
 def motion_blocks(meeting: Meeting, entry: AgendaEntry) -> list[Block]:
     """One Beschlussvorlage: heading with a bookmark, marks, the proposed text and its Begründung."""
-    record = entry.motion.record
+    record = entry.required_motion.record
     heading = f"Beschlussvorlage zu {heading_of(entry)}"  # unlike the agenda line: the bookmark finds this page
     blocks = [Block(kind="heading", level=2, text=heading, bookmark=heading)]
     if record.subtitle:
@@ -204,7 +204,7 @@ def original_attachments(meeting: Meeting) -> list[Attachment]:
     """The originally submitted PDFs, behind the pack, one bookmark each (issue: "can be attached")."""
     attachments, seen = [], set()
     for entry in meeting.agenda.motions:
-        path = meeting.originals.get(entry.motion.sha256)
+        path = meeting.originals.get(entry.required_motion.sha256)
         if path is not None and path not in seen:
             seen.add(path)
             attachments.append(Attachment(title=entry.title, path=path, bookmark=f"Original zu TOP {entry.top}"))

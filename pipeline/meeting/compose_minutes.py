@@ -8,11 +8,25 @@ Länder asked for publication, annexes only where their publication was decided.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
-from pipeline.meeting.compose_agenda import INTERNAL_MARKING, describe_session, new_spec, review_blocks
+from pipeline.meeting.compose_agenda import (
+    INTERNAL_MARKING,
+    describe_session,
+    new_spec,
+    review_blocks,
+)
 from pipeline.meeting.meeting import Meeting
 from pipeline.meeting.resolutions import AnnexDecision, Resolution
-from pipeline.meeting.wording import describe_absence, describe_applicants, describe_tally, format_long_date, heading_of, name_laender, vote_rows
+from pipeline.meeting.wording import (
+    describe_absence,
+    describe_applicants,
+    describe_tally,
+    format_long_date,
+    heading_of,
+    name_laender,
+    vote_rows,
+)
 from pipeline.rules.majority import describe_counts
 from schemas.documents import Attachment, Block, DocumentKind, DocumentSpec
 from schemas.meeting import MeetingSession, MeetingStatement
@@ -46,7 +60,7 @@ def compose_internal_minutes(meeting: Meeting) -> DocumentSpec:
 
 
 def internal_resolution_blocks(resolution: Resolution, meeting: Meeting) -> list[Block]:
-    record = resolution.entry.motion.record
+    record = resolution.entry.required_motion.record
     blocks = [Block(kind="heading", level=2, text=heading_of(resolution.entry))]
     blocks.append(Block(kind="paragraph", text=f"Antragsteller: {describe_applicants(record.applicants, record.applicants_all)}"))
     blocks.append(Block(kind="paragraph", text=f"Ergebnis: {resolution.outcome_word}"))
@@ -69,7 +83,7 @@ def compose_public_minutes(meeting: Meeting) -> DocumentSpec:
         if not resolution.accepted:  # Regularien 5.3: keine abgelehnten Beschlüsse
             continue
         blocks.append(Block(kind="heading", level=2, text=heading_of(resolution.entry)))
-        blocks.append(Block(kind="paragraph", text=f"Die {body} hat {resolution.result.outcome} beschlossen:"))
+        blocks.append(Block(kind="paragraph", text=f"Die {body} hat {resolution.outcome_word} beschlossen:"))
         blocks.append(Block(kind="paragraph", text=decision_text(resolution), style="Beschlusstext"))
         # Regularien 5.3: Protokollerklärungen nur auf Wunsch der Länder
         blocks += statement_blocks([s for s in resolution.statements if s.publish], with_flag=False)
@@ -91,8 +105,8 @@ def compose_pre_conference_minutes(meeting: Meeting) -> DocumentSpec:
         recommendation = "Empfehlung für die Grüne Liste" if entry.on_green_list or entry.taken_off_by else "Einzelberatung in der Konferenz"
         blocks.append(Block(kind="paragraph", text=f"Votum: {resolution.outcome_word}; {recommendation} (Regularien 7)"))
         blocks.append(Block(kind="paragraph", text=decision_text(resolution), style="Beschlusstext"))
-        if entry.motion.record.reasoning:
-            blocks += [Block(kind="heading", level=3, text="Begründung"), Block(kind="paragraph", text=entry.motion.record.reasoning)]
+        if entry.required_motion.record.reasoning:
+            blocks += [Block(kind="heading", level=3, text="Begründung"), Block(kind="paragraph", text=entry.required_motion.record.reasoning)]
         blocks += vote_blocks(resolution)
         if resolution.annexes:  # their publication is voted on later, in the Hauptkonferenz
             blocks.append(Block(kind="bullets", items=[f"Anlage: {a.annex.title}" for a in resolution.annexes]))
@@ -106,7 +120,7 @@ def voted(resolutions: Sequence[Resolution]) -> list[Resolution]:
 
 
 def decision_text(resolution: Resolution) -> str:
-    return resolution.entry.motion.record.decision_text or "(kein Beschlusstext erkannt)"
+    return resolution.entry.required_motion.record.decision_text or "(kein Beschlusstext erkannt)"
 
 
 def vote_blocks(resolution: Resolution) -> list[Block]:
@@ -158,7 +172,7 @@ def annex_attachments(resolutions: Sequence[Resolution], *, public: bool) -> lis
         for decision in resolution.annexes:
             if decision.annex.file and (decision.published or not public):
                 title = decision.annex.title
-                attachments.append(Attachment(title=title, path=decision.annex.file, bookmark=f"Anlage zu TOP {resolution.top}: {title}"))
+                attachments.append(Attachment(title=title, path=Path(decision.annex.file), bookmark=f"Anlage zu TOP {resolution.top}: {title}"))
     return attachments
 
 

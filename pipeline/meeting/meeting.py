@@ -70,6 +70,6 @@ def assemble_meeting(
 
 def replace_inputs(meeting: Meeting, inputs: MeetingInputs) -> Meeting:
     """The same conference and motions with other inputs (the agenda and Grüne Liste they would give)."""
-    motions = [entry.motion for entry in meeting.agenda.motions]
+    motions = [entry.required_motion for entry in meeting.agenda.motions]
     return assemble_meeting(meeting.conference, meeting.profile, meeting.chair, meeting.deadlines, motions, inputs,
                             letterhead=meeting.letterhead, originals=meeting.originals)

@@ -12,6 +12,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event, Timezone
+from icalendar.enums import STATUS, TRANSP
 
 from pipeline.rules.calendar import NaiveDateTimeError, format_date, load_timezone
 from schemas.rules import cite_section
@@ -93,8 +94,8 @@ def build_deadline_event(
         end=day + dt.timedelta(days=1),
         summary=summary,
         description=describe_deadline(conference, deadline, due),
-        transparency="TRANSPARENT",
-        status="TENTATIVE" if deadline.provisional else "CONFIRMED",
+        transparency=TRANSP.TRANSPARENT,
+        status=STATUS.TENTATIVE if deadline.provisional else STATUS.CONFIRMED,
     )
     alarm = Alarm.new(description=summary)
     alarm.add("ACTION", "DISPLAY")

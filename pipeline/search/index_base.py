@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, Engine, delete, func, inspect, select
+from sqlalchemy import Connection, Engine, RowMapping, delete, func, inspect, select
 
 from pipeline.search.model import Criteria, IndexRow
 from pipeline.search.tables import (
@@ -59,7 +59,7 @@ class SearchIndex(ABC):
     def search(self, query: ParsedQuery, criteria: Criteria, limit: int | None) -> list[Found]:
         """Matching records, best first."""
 
-    def forget_text(self, connection: Connection, rows: Sequence[dict]) -> None:
+    def forget_text(self, connection: Connection, rows: Sequence[RowMapping]) -> None:
         """Remove rows about to be deleted from the full-text part (where it is separate)."""
 
     def index_text(self, connection: Connection, rows: Sequence[tuple[int, IndexRow]]) -> None:
@@ -75,11 +75,11 @@ class SearchIndex(ABC):
         """The index's state; without ``signatures`` only the few values of its meta table."""
         if not inspect(connection).has_table(self.tables.meta.name, schema=self.tables.meta.schema):
             return IndexState()
-        meta = dict(connection.execute(select(self.tables.meta.c.key, self.tables.meta.c.value)).all())
+        meta: dict[str, str] = {key: value for key, value in connection.execute(select(self.tables.meta.c.key, self.tables.meta.c.value))}
         state = IndexState(meta.get("format"), meta.get("context"), meta.get("store"))
         if signatures:
             documents = self.tables.documents
-            state.signatures = dict(connection.execute(select(documents.c.sha256, documents.c.signature)).all())
+            state.signatures = {sha: signature for sha, signature in connection.execute(select(documents.c.sha256, documents.c.signature))}
         return state
 
     def save_state(self, connection: Connection, context: str, store: str) -> None:

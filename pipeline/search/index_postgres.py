@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy import (
     Column,
@@ -23,6 +24,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.sql.elements import ColumnClause, ColumnElement
 
 from pipeline.search.index_base import Found, SearchIndex
 from pipeline.search.model import Criteria, IndexRow
@@ -30,9 +32,9 @@ from pipeline.search.tables import build_tables, criteria_clauses, read_row
 from pipeline.search.text import MARK_CLOSE, MARK_OPEN, SNIPPET_WORDS, ParsedQuery
 
 SCHEMA = "intmk_search"
-CONFIG = literal_column("'german'::regconfig")
-SIMPLE = literal_column("'simple'::regconfig")
-WEIGHTS = literal_column("'{0.1, 0.1, 0.2, 1.0}'::float4[]")  # D, C, B (text), A (title)
+CONFIG: ColumnClause[Any] = literal_column("'german'::regconfig")
+SIMPLE: ColumnClause[Any] = literal_column("'simple'::regconfig")
+WEIGHTS: ColumnClause[Any] = literal_column("'{0.1, 0.1, 0.2, 1.0}'::float4[]")  # D, C, B (text), A (title)
 LOCK_KEY = 0x696E746D6B  # "intmk": one refresh at a time (pg_advisory_xact_lock)
 TSV = (
     "setweight(to_tsvector('german'::regconfig, coalesce(title, '')), 'A') || "
@@ -98,7 +100,7 @@ def build_tsquery(query: ParsedQuery):
     parts = [func.plainto_tsquery(CONFIG, word) for word in query.words]
     parts += [func.phraseto_tsquery(CONFIG, " ".join(phrase)) for phrase in query.phrases]
     parts += [func.to_tsquery(SIMPLE, f"{prefix}:*") for prefix in query.prefixes]
-    combined = parts[0]
+    combined: ColumnElement[Any] = parts[0]
     for part in parts[1:]:
         combined = combined.op("&&")(part)
     return combined

@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import (
     Connection,
     Engine,
+    RowMapping,
     column,
     create_engine,
     event,
@@ -28,6 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import StaticPool
+from sqlalchemy.sql.elements import ColumnClause
 
 from pipeline.search.index_base import Found, SearchIndex
 from pipeline.search.model import Criteria, IndexRow
@@ -41,7 +43,7 @@ FTS_TABLE = "search_fts"
 # open_index missed the cache every time (3–4 ms per search).
 TABLES = build_tables(None)
 TITLE_WEIGHT = 4.0  # a word in the title counts four times one in the text (bm25 column weight)
-RANK = literal_column(f"bm25({FTS_TABLE}, {TITLE_WEIGHT}, 1.0)")
+RANK: ColumnClause[float] = literal_column(f"bm25({FTS_TABLE}, {TITLE_WEIGHT}, 1.0)")
 OPTIMIZE_AFTER = 10_000  # rows added in one refresh; merging FTS5's segments then takes ~1.5 s per 100,000
 FTS_DDL = f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(title, body, content='', tokenize='unicode61 remove_diacritics 2')"
 
@@ -85,7 +87,7 @@ class SqliteSearchIndex(SearchIndex):
         if added >= OPTIMIZE_AFTER:
             connection.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')"))
 
-    def forget_text(self, connection: Connection, rows: Sequence[dict]) -> None:
+    def forget_text(self, connection: Connection, rows: Sequence[RowMapping]) -> None:
         if not rows:
             return
         values = []

@@ -24,6 +24,7 @@ from sqlalchemy import (
     func,
     true,
 )
+from sqlalchemy.schema import SchemaItem
 
 from pipeline.search.model import (
     Criteria,
@@ -44,7 +45,7 @@ class IndexTables:
     records: Table
 
 
-def build_tables(schema: str | None, *extra: Column) -> IndexTables:
+def build_tables(schema: str | None, *extra: SchemaItem) -> IndexTables:
     """The ordinary tables of the index; ``extra`` columns of one backend go into ``records``."""
     metadata = MetaData(schema=schema)
     meta = Table("search_meta", metadata, Column("key", String(32), primary_key=True), Column("value", Text, nullable=False))

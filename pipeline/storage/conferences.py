@@ -38,6 +38,10 @@ def find_conference_row(session: Session, body: str, number: int) -> ConferenceR
 
 
 def get_conference(session: Session, body: str, number: int) -> ConferenceEntry:
+    return to_entry(require_conference_row(session, body, number))
+
+
+def require_conference_row(session: Session, body: str, number: int) -> ConferenceRow:
     row = find_conference_row(session, body, number)
     if row is None:
         raise UsageProblem(
@@ -45,7 +49,7 @@ def get_conference(session: Session, body: str, number: int) -> ConferenceEntry:
             f"Erfassen mit: intmk conference add {body} {number} --start JJJJ-MM-TT",
             code=ErrorCode.NOT_FOUND,
         )
-    return to_entry(row)
+    return row
 
 
 def list_conferences(session: Session, body: str | None = None) -> list[ConferenceEntry]:
