@@ -132,11 +132,17 @@ def _innermost_module(exc: BaseException) -> str | None:
 
 
 def _chain(exc: BaseException) -> Iterator[BaseException]:
+    """``exc``, the exceptions it wraps (pdfplumber's ``PdfminerException(e)``) and its causes."""
     seen: set[int] = set()
-    while exc is not None and id(exc) not in seen:
-        seen.add(id(exc))
-        yield exc
-        exc = exc.__cause__ or exc.__context__
+    todo = [exc]
+    while todo and len(seen) < 20:
+        error = todo.pop(0)
+        if error is None or id(error) in seen:
+            continue
+        seen.add(id(error))
+        yield error
+        todo += [arg for arg in error.args if isinstance(arg, BaseException)]
+        todo += [error.__cause__, error.__context__]
 
 
 def _pdfium_password_code() -> int:
