@@ -1,15 +1,18 @@
 """Render a DocumentSpec as a Word document a clerk can edit: named styles, no direct formatting.
 
 The template (outputs.templates) supplies page set-up, styles, header and footer; this module
-fills the header placeholders and writes the blocks in order. Equal specs give equal bytes.
+fills the header placeholders and writes the blocks in order. Equal specs with equal core
+properties (author, time) give equal bytes.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import zipfile
 import zlib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import docx
@@ -25,7 +28,6 @@ from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from outputs.templates import (
-    FIXED_TIMESTAMP,
     HEADER_PLACEHOLDER,
     MARKING_PLACEHOLDER,
     STYLE_LETTERHEAD,
@@ -51,8 +53,24 @@ _READ_ERRORS = (
 )
 
 
-def render_docx(spec: DocumentSpec, template_dir: Path | None = None) -> bytes:
-    """The document as .docx bytes, from the clerk's template in ``template_dir`` or the default."""
+def now_utc() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+@dataclass(frozen=True, slots=True)
+class CoreProperties:
+    """What Word shows under Datei > Informationen: who made the document, when, in which language."""
+
+    author: str  # the Geschäftsstelle (INTMK_OFFICE_NAME), never the program
+    created: dt.datetime = field(default_factory=now_utc)  # timezone-aware
+    language: str = "de-DE"
+
+
+def render_docx(spec: DocumentSpec, template_dir: Path | None = None, properties: CoreProperties | None = None) -> bytes:
+    """The document as .docx bytes, from the clerk's template in ``template_dir`` or the default.
+
+    Without ``properties`` the document has no author and is dated now.
+    """
     document = load_template(spec.kind, template_dir)
     fill_placeholders(document, clean_text(spec.header), clean_text(spec.marking or ""))
     writer = _BodyWriter(document)
@@ -61,7 +79,7 @@ def render_docx(spec: DocumentSpec, template_dir: Path | None = None) -> bytes:
     for block in spec.blocks:
         writer.add_block(block)
     writer.finish()
-    set_core_properties(document, clean_text(spec.title))
+    set_core_properties(document, clean_text(spec.title), properties or CoreProperties(author=""))
     return save_docx(document)
 
 
@@ -119,12 +137,16 @@ def replace_in_paragraph(paragraph: BaseOxmlElement, values: dict[str, str]) -> 
     return joined
 
 
-def set_core_properties(document: DocxDocument, title: str) -> None:
-    """Title and author "intmk" with fixed timestamps, replacing python-docx's or the clerk's."""
+def set_core_properties(document: DocxDocument, title: str, wanted: CoreProperties) -> None:
+    """Title, author, dates and language, replacing python-docx's, the template's or the clerk's."""
+    if wanted.created.tzinfo is None:
+        raise InternalError("Der Zeitpunkt eines Word-Dokuments braucht eine Zeitzone.")
     properties = document.core_properties
     properties.title = title[:255]  # the limit of the core properties
-    properties.author = properties.last_modified_by = "intmk"
-    properties.created = properties.modified = FIXED_TIMESTAMP
+    properties.author = properties.last_modified_by = wanted.author[:255]
+    # python-docx writes the clock time followed by "Z": it must be UTC
+    properties.created = properties.modified = wanted.created.astimezone(dt.UTC)
+    properties.language = wanted.language
     properties.revision = 1
 
 

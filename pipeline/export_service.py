@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from outputs.docx_writer import render_docx
+from outputs.docx_writer import CoreProperties, render_docx
 from outputs.excel_csv import render_excel_csv
 from pipeline.conference_service import parse_conference_ref
 from pipeline.inbox.folders import resolve_folders
@@ -64,7 +64,8 @@ def export_collection(
     outputs = {
         "csv": render_csv(rows),
         "json": render_json(rows, query, filters),
-        "docx": render_docx(build_spec(rows, stem, heading, settings), settings.template_dir),
+        "docx": render_docx(build_spec(rows, stem, heading, settings), settings.template_dir,
+                            CoreProperties(author=settings.office_name)),
     }
     paths = [write_bytes_atomically(folder / f"{stem}.{suffix}", data) for suffix, data in outputs.items()]
     return ExportResult(stem, len(rows), paths)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import random
 import re
@@ -15,7 +16,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from outputs.docx_writer import read_docx_text, render_docx
+from outputs.docx_writer import CoreProperties, read_docx_text, render_docx
 from outputs.templates import (
     MARKING_PLACEHOLDER,
     REQUIRED_STYLES,
@@ -25,7 +26,7 @@ from outputs.templates import (
     load_template,
 )
 from schemas.documents import Block, DocumentKind, DocumentSpec
-from schemas.errors import ConfigError, InputError, UsageProblem
+from schemas.errors import ConfigError, InputError, InternalError, UsageProblem
 from schemas.records import LAENDER
 from tests.fixtures.sample import load_sample, unwrap
 
@@ -34,6 +35,9 @@ NOTE = "Die Niederschrift wird den Ländern zugeleitet."
 LETTERHEAD = [
     "Geschäftsstelle der Integrationsministerkonferenz", "Musterstraße 1", "12345 Musterstadt",
 ]
+OFFICE = LETTERHEAD[0]
+ISSUED = dt.datetime(2027, 5, 27, 10, 30, tzinfo=dt.timezone(dt.timedelta(hours=2)))  # Berlin summer time
+PROPERTIES = CoreProperties(author=OFFICE, created=ISSUED)
 CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe]")
 
 
@@ -90,7 +94,7 @@ def header_text(document: Document) -> str:
 
 @pytest.fixture(scope="module")
 def rendered() -> bytes:
-    return render_docx(sample_spec())
+    return render_docx(sample_spec(), properties=PROPERTIES)
 
 
 # --- the rendered document -----------------------------------------------------------------------
@@ -184,15 +188,35 @@ def test_page_break_before_a_table_is_an_explicit_break() -> None:
     assert body.index(body.find(qn("w:tbl"))) > body.index(breaks[0].getparent().getparent())
 
 
-def test_same_spec_gives_same_text_and_same_bytes(rendered: bytes) -> None:
-    again = render_docx(sample_spec())
+def test_same_spec_and_properties_give_same_text_and_same_bytes(rendered: bytes) -> None:
+    again = render_docx(sample_spec(), properties=PROPERTIES)
     assert read_docx_text(again, with_header=True) == read_docx_text(rendered, with_header=True)
     assert again == rendered
+    later = render_docx(sample_spec(), properties=CoreProperties(author=OFFICE, created=ISSUED + dt.timedelta(days=1)))
+    assert read_docx_text(later, with_header=True) == read_docx_text(rendered, with_header=True)
+
+
+def test_core_properties_name_the_office_the_time_title_and_language(rendered: bytes) -> None:
+    """Regression: every Word file said creator "intmk", created 01.01.2000."""
     properties = open_docx(rendered).core_properties
     assert properties.title == "Niederschrift (intern)"
-    assert properties.author == properties.last_modified_by == "intmk"
-    assert properties.created.year == 2000 and properties.modified.year == 2000
-    assert "python-docx" not in f"{properties.comments} {properties.author}"
+    assert properties.author == properties.last_modified_by == OFFICE
+    assert properties.created == properties.modified == ISSUED  # stored in UTC, the same moment
+    assert properties.created.utcoffset() == dt.timedelta(0) and properties.created.hour == 8
+    assert properties.language == "de-DE"
+    assert "intmk" not in properties.author and "python-docx" not in f"{properties.comments} {properties.author}"
+
+
+def test_without_properties_the_document_is_dated_now() -> None:
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    properties = open_docx(render_docx(sample_spec())).core_properties
+    assert before <= properties.created <= dt.datetime.now(dt.UTC)
+    assert properties.author == "" and properties.language == "de-DE"
+
+
+def test_a_time_without_time_zone_is_refused() -> None:
+    with pytest.raises(InternalError, match="Zeitzone"):
+        render_docx(sample_spec(), properties=CoreProperties(author=OFFICE, created=dt.datetime(2027, 5, 27, 10)))
 
 
 def test_read_text_lists_paragraphs_and_table_rows_in_order(rendered: bytes) -> None:
@@ -273,6 +297,10 @@ def write_user_template(path: Path, header: str, heading_font: str = "Times New 
     header_paragraph.text = ""
     for piece in split_into_runs(header):
         header_paragraph.add_run(piece)
+    properties = document.core_properties
+    properties.author = properties.last_modified_by = "Max Mustermann"
+    properties.created = dt.datetime(2019, 3, 1, 9, 0)
+    properties.language = "en-US"
     document.save(path)
 
 
@@ -304,6 +332,13 @@ def test_kind_specific_template_wins(template_dir: Path) -> None:
     assert document.styles["Heading 1"].font.name == "Times New Roman"
     assert document.styles["Heading 1"].font.size == Pt(20)
     assert styles_of(document)["TOP 1 Begrüßung"] == "Heading 1"
+
+
+def test_the_clerks_template_properties_are_replaced(template_dir: Path) -> None:
+    data = render_docx(sample_spec(DocumentKind.TAGESORDNUNG, title="Tagesordnung"), template_dir, PROPERTIES)
+    properties = open_docx(data).core_properties
+    assert (properties.author, properties.last_modified_by, properties.title) == (OFFICE, OFFICE, "Tagesordnung")
+    assert properties.created == properties.modified == ISSUED and properties.language == "de-DE"
 
 
 def test_general_template_serves_the_other_kinds(template_dir: Path) -> None:
