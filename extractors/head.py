@@ -36,7 +36,12 @@ class ItemHead:
     rest: list[Line] = field(default_factory=list)  # free text after the head markers
 
 
-def read_head(heading_rest: str, lines: list[Line]) -> ItemHead:
+def read_head(heading_rest: str, lines: list[Line], *, one_line_title: bool = False) -> ItemHead:
+    """Title, label, applicants and outcome markers from the head lines; the rest is free text.
+
+    ``one_line_title``: the decision text follows the title without an intro line between them.
+    """
+    max_title_lines = 1 if one_line_title else _MAX_TITLE_LINES
     head = ItemHead()
     title_lines: list[str] = []
     label_match = _LABEL.match(heading_rest)
@@ -63,7 +68,7 @@ def read_head(heading_rest: str, lines: list[Line]) -> ItemHead:
             title_lines.append(text)  # "Titel (zurückgezogen)": _set_title reads the outcome
         elif not head.rest and (outcome := parse_outcome_statement(text)) is not None:
             head.outcome = outcome  # only in the head itself, never from the running text after it
-        elif in_title and len(title_lines) < _MAX_TITLE_LINES and not _LIST_START.match(text):
+        elif in_title and len(title_lines) < max_title_lines and not _LIST_START.match(text):
             title_lines.append(text)
         else:
             in_title = False

@@ -99,12 +99,12 @@ def build_record(
     document: TextDocument, header: ConferenceHeader, item: ItemBlock, lost_intro: str | None = None
 ) -> ExtractionRecord:
     """``lost_intro``: the item starts a page whose decision intro the reader removed (see
-    ``find_removed_intro``); then the heading carries the title and the text after it is the decision."""
+    ``find_removed_intro``); then the title is one line and the free text after the head is the decision."""
     zones = sort_into_zones(item.lines)
-    recovered = lost_intro is not None and zones.decision_intro is None and item.heading is not None
-    head = read_head(item.heading.rest if item.heading else "", [] if recovered else zones.head)
+    recovered = lost_intro is not None and zones.decision_intro is None
+    head = read_head(item.heading.rest if item.heading else "", zones.head, one_line_title=recovered)
     docx = document.format == "docx"
-    decision_lines = zones.decision or (zones.head if recovered else head.rest)
+    decision_lines = zones.decision or head.rest
     intro = zones.decision_intro or (lost_intro if recovered else "") or ""
     is_motion = bool(intro) and is_motion_marker(intro)
     vote_text = join_clean_lines([line.text for line in zones.votes])

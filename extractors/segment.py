@@ -111,7 +111,7 @@ def shows_conference_item(lines: list[Line], *, body_known: bool) -> bool:
     applicants = any(_APPLICANTS_LINE.match(line.text) for line in lines)
     if not (titled or intros or applicants):
         return False
-    return body_known or titled or any(_names_body(intro) for intro in intros)
+    return body_known or titled or any(_names_body(intro) for intro in intros[:_COVER_LINES])
 
 
 def _names_body(text: str) -> bool:
