@@ -67,10 +67,11 @@ def split_items(
     document is one item only if it shows a conference item (``shows_conference_item``).
     """
     blocks = _cut_blocks(lines, parse_top_heading)
-    if numbered_headings and not any(b.heading for b in blocks):
+    numbered = numbered_headings and not any(b.heading for b in blocks)
+    if numbered:
         blocks = _cut_blocks(lines, parse_numbered_item_heading)
     preamble = blocks[0].lines if blocks and blocks[0].heading is None else []
-    items = [b for b in blocks if b.heading is not None and has_body(b)]
+    items = [b for b in blocks if b.heading is not None and has_body(b, strict=numbered)]
     if not items and shows_conference_item(lines, body_known=body_known):
         head = _count_cover_lines(lines)
         return lines[:head], [ItemBlock(None, None, lines[head:])]
@@ -87,13 +88,18 @@ def _count_cover_lines(lines: list[Line]) -> int:
     return count
 
 
-def has_body(block: ItemBlock) -> bool:
-    """Whether a block is a real item rather than a table-of-contents or cover entry."""
+def has_body(block: ItemBlock, *, strict: bool = False) -> bool:
+    """Whether a block is a real item rather than a table-of-contents or cover entry.
+
+    ``strict`` (numbered ``N. <title>`` headings, which any numbered text has): only a decision
+    intro, a release marker or a statement heading counts, not a word such as "Beschluss der …"
+    or "Begründung" at the start of a line of prose.
+    """
     for line in block.all_lines:
         text = line.text
-        if _BODY_MARKERS.match(text) or _RELEASE.match(text) or is_decision_intro(text):
+        if _RELEASE.match(text) or is_decision_intro(text) or parse_statement_heading(text) is not None:
             return True
-        if parse_statement_heading(text) is not None or parse_outcome_statement(text) is not None:
+        if not strict and (_BODY_MARKERS.match(text) or parse_outcome_statement(text) is not None):
             return True
     return False
 
