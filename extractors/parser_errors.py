@@ -5,8 +5,9 @@ mapped to ``schemas.errors`` at the edge of ``extractors/``; ``internal`` is for
 The libraries raise their own classes (``PSException``, ``PdfminerException``, ``PdfReadError``,
 ``PdfiumError``, ``XMLSyntaxError`` …) and, on bad input, plain ``ValueError``, ``KeyError``,
 ``TypeError``, ``struct.error`` and more from deep inside their code. So an exception counts as
-the parser's when its class comes from a parser package or when it was raised inside one (the
-innermost frame of its traceback); anything raised in our own code stays a bug.
+the parser's when its class comes from a parser package or when it was raised while a parser
+library's code ran (a frame of its traceback lies in one: ``base64`` raising inside pypdf's
+ASCII85 filter counts); anything raised in our own code alone stays a bug.
 
 * ``parser_errors(message)``: a block whose parser failure makes the whole file unreadable;
   raises ``InputError`` (``DAMAGED_FILE``, ``ENCRYPTED`` or ``HOSTILE_FILE``).
@@ -28,7 +29,7 @@ log = logging.getLogger(__name__)
 # Top-level packages (and stdlib modules) that parse untrusted bytes for us.
 PARSER_PACKAGES = frozenset({
     "pdfminer", "pdfplumber", "pypdf", "pypdfium2", "pypdfium2_raw", "pikepdf", "lxml", "PIL", "docx",
-    "zipfile", "zlib", "gzip", "bz2", "lzma", "struct", "codecs", "encodings", "email", "xml",
+    "zipfile", "zlib", "gzip", "bz2", "lzma", "struct", "email", "xml",
 })
 MSG_ENCRYPTED = (
     "Die PDF-Datei ist mit einem Kennwort geschützt und kann nicht geöffnet werden. "
@@ -46,8 +47,7 @@ def is_parser_error(exc: BaseException) -> bool:
         return False
     if _package(type(exc).__module__) in PARSER_PACKAGES:
         return True
-    frame_module = _innermost_module(exc)
-    return frame_module is not None and _package(frame_module) in PARSER_PACKAGES
+    return any(_package(module) in PARSER_PACKAGES for module in _frame_modules(exc))
 
 
 def is_password_error(exc: BaseException) -> bool:
@@ -123,12 +123,12 @@ def _package(module: str) -> str:
     return module.split(".", 1)[0]
 
 
-def _innermost_module(exc: BaseException) -> str | None:
-    traceback, module = exc.__traceback__, None
+def _frame_modules(exc: BaseException) -> Iterator[str]:
+    """Modules of the frames between where ``exc`` was caught and where it was raised."""
+    traceback = exc.__traceback__
     while traceback is not None:
-        module = traceback.tb_frame.f_globals.get("__name__")
+        yield traceback.tb_frame.f_globals.get("__name__", "")
         traceback = traceback.tb_next
-    return module
 
 
 def _chain(exc: BaseException) -> Iterator[BaseException]:
