@@ -171,6 +171,13 @@ def render_page_png(
     return target
 
 
+def check_attachable(path: Path, what: str) -> None:
+    """Raise the error ``add_bookmarks`` would raise for this attachment: missing, encrypted, damaged."""
+    if not Path(path).is_file():
+        raise EnvironmentProblem(f"{what} fehlt.", code=ErrorCode.FILE_ACCESS)
+    _open_reader(Path(path), what)
+
+
 def read_pdf_text(pdf: bytes) -> list[str]:
     """Return the extracted text of each page of ``pdf`` (pypdf)."""
     return _page_texts(_open_reader(io.BytesIO(pdf), "Das PDF"))

@@ -3,6 +3,7 @@ and ``intmk templates``. Command-line parsing only; the work is done by the serv
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -13,6 +14,7 @@ from pipeline.documents_service import DocumentOptions, build_documents
 from pipeline.settings import Settings
 from pipeline.storage import connect
 from schemas.documents import MEETING_KINDS, DocumentKind
+from schemas.errors import ExitCode
 from schemas.meeting import InputKind
 
 INPUT_HELP = {
@@ -63,7 +65,8 @@ def meeting_show(settings: Settings, body: str, number: int) -> None:
               help="Nur diese Dokumentart (mehrfach möglich); ohne Angabe alle.")
 @click.option("--ohne-pdf", "no_pdf", is_flag=True, help="Nur Word-Dateien, keine PDF (ohne LibreOffice).")
 @click.option("--pdfa", is_flag=True, help="PDF/A-2b für die Archivierung.")
-@click.option("--originale", "originals", is_flag=True, help="Die eingereichten PDF an die Sitzungsunterlagen anhängen.")
+@click.option("--originale", "originals", is_flag=True,
+              help="Die eingereichten Originale (PDF und Word) an das PDF der Sitzungsunterlagen anhängen.")
 @click.pass_obj
 def documents(settings: Settings, body: str, number: int, kinds: tuple[str, ...], no_pdf: bool, pdfa: bool, originals: bool) -> None:
     """Erstellt Einladung, Tagesordnung, Sitzungsunterlagen, Grünfassung und Niederschriften als Word und PDF."""
@@ -71,12 +74,16 @@ def documents(settings: Settings, body: str, number: int, kinds: tuple[str, ...]
     report = build_documents(connect(settings), settings, body, number, [DocumentKind(k) for k in kinds] or None, options)
     for warning in report.warnings:
         click.echo(f"Hinweis: {warning}", err=True)
+    for unattached in report.unattached:
+        click.echo(f"Hinweis: {unattached.describe()}", err=True)
     for built in report.built:
         click.echo(str(built.docx))
         if built.pdf:
             click.echo(str(built.pdf))
     if report.pdf_problem is not None:
         raise report.pdf_problem
+    if report.exit_code is not ExitCode.OK:
+        sys.exit(int(report.exit_code))
 
 
 @click.group()

