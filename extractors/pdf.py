@@ -4,16 +4,20 @@ Libraries and their jobs (DESIGN.md, "Known traps"):
 
 * pypdf (``strict=False``) for encryption, page count, metadata, outline, and to screen each
   page's streams against decompression bombs with its own output limit (75 MB per stream);
-* pypdfium2 for the text of every page (~1 ms per page) with line positions; it marks a
-  line-end hyphen as U+FFFE, which stays in ``Line.text`` for ``extractors.text`` to decide;
-* pdfplumber (slow, ~70 ms per page) only for two-column pages (words split at the gutter) and
-  for files pypdfium2 cannot open. Every pdfplumber page is closed right after use.
+* pypdfium2 for the text of every page (~1 ms per page) with line positions, and for the
+  values of filled form fields;
+* pdfplumber (slow, ~70 ms per page) only for two-column pages (words split at the gutter),
+  for pages pypdfium2 reads badly (a second reader) and for files pypdfium2 cannot open.
+  Every pdfplumber page is closed right after use.
 
-The pypdf part lives in ``pdf_structure``, the pdfplumber part in ``pdf_plumber`` and the
-library-free layout rules (columns, headers, footers, page markers, junk) in ``pdf_layout``.
-Pages are read one at a time and only their lines are kept, so memory stays flat in the page
-count. Every library exception is mapped to ``schemas.errors`` here; run this in a child
-process with limits (``pipeline.isolation``) because no PDF library offers a timeout.
+The pypdf part lives in ``pdf_structure``, the pypdfium2 part in ``pdf_pdfium``, the
+pdfplumber part in ``pdf_plumber`` and the library-free layout rules (columns, headers,
+footers, page markers, junk) in ``pdf_layout``. Pages are read one at a time and only their
+lines are kept, so memory stays flat in the page count. Library exceptions are mapped to
+``schemas.errors`` by ``extractors.parser_errors``; what was read despite a failure is kept
+and noted in ``problems`` (a repaired file, a page read by the second reader, columns that
+could not be split), so the records are "partial", never "success" with errors. Run this in a
+child process with limits (``pipeline.isolation``) because no PDF library offers a timeout.
 """
 
 from __future__ import annotations
@@ -30,9 +34,19 @@ from extractors.document import Line, TextDocument
 from extractors.hashing import sha256_file
 from extractors.limits import DEFAULT_LIMITS, ExtractionLimits
 from extractors.pdf_layout import remove_page_furniture
-from extractors.pdf_pdfium import open_with_pdfium, read_pdfium_metadata, read_pdfium_page, was_repaired
+from extractors.pdf_pdfium import (
+    open_with_pdfium,
+    read_pdfium_metadata,
+    read_pdfium_page,
+    was_repaired,
+)
 from extractors.pdf_plumber import PageResult, PlumberPages
-from extractors.pdf_structure import MSG_DAMAGED, Inspection, inspect_with_pypdf, screen_page_streams
+from extractors.pdf_structure import (
+    MSG_DAMAGED,
+    Inspection,
+    inspect_with_pypdf,
+    screen_page_streams,
+)
 from schemas import ErrorInfo
 from schemas.errors import EnvironmentProblem, ErrorCode, InputError
 
@@ -230,13 +244,16 @@ def _note_problems(document: TextDocument, failed: list[int]) -> None:
         ))
 
 
-FALLBACK_MESSAGES = {
-    "columns": ("ist", "sind", "zweispaltig gesetzt, die Spalten konnten aber nicht getrennt werden; bitte die "
-                "Reihenfolge des Textes mit dem Original vergleichen."),
-    "second_reader": ("wurde", "wurden", "mit einem zweiten Leseverfahren gelesen, weil das erste kaum Text fand "
-                      "(ungewöhnliche Schriften oder beschädigte Datei); bitte den Text mit dem Original vergleichen."),
-    "unsure": ("enthält", "enthalten", "Text, der nicht sicher gelesen werden konnte (mehr Textbausteine als lesbare "
-               "Zeichen); bitte den Text mit dem Original vergleichen."),
+FALLBACK_MESSAGES = {  # (singular verb, plural verb, rest of the sentence)
+    "columns": ("ist", "sind", (
+        "zweispaltig gesetzt, die Spalten konnten aber nicht getrennt werden; bitte die "
+        "Reihenfolge des Textes mit dem Original vergleichen.")),
+    "second_reader": ("wurde", "wurden", (
+        "mit einem zweiten Leseverfahren gelesen, weil das erste kaum Text fand (ungewöhnliche "
+        "Schriften oder beschädigte Datei); bitte den Text mit dem Original vergleichen.")),
+    "unsure": ("enthält", "enthalten", (
+        "Text, der nicht sicher gelesen werden konnte (mehr Textbausteine als lesbare Zeichen); "
+        "bitte den Text mit dem Original vergleichen.")),
 }
 
 

@@ -90,10 +90,8 @@ def find_gutter(boxes: Sequence[Box], page_span: tuple[float, float] | None = No
 
     The gutter is the x position in the middle part of the text that the fewest boxes cross;
     it counts only if few rows cross it and both columns hold full lines of text side by side
-    (a table with a short label column is not a two-column page). ``page_span`` is the page
-    box's left and right edge: boxes are cut to it, so a stray box far outside the page does
-    not widen the search (one at x = 5e8 once asked for 75 million bins). Text wider than
-    ``MAX_TEXT_WIDTH`` (a broken page box) is not searched at all.
+    (a table with a short label column is not a two-column page). Boxes are cut to
+    ``page_span`` (the page box's left and right edge): one at x = 5e8 asked for 75 million bins.
     """
     boxes = [b for b in _clip_to_page(boxes, page_span) if b.x1 - b.x0 > 0.5]
     if len(boxes) < 2 * MIN_COLUMN_ROWS:

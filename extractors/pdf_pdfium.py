@@ -21,7 +21,13 @@ import pypdfium2.raw as pdfium_c
 
 from extractors.document import Line
 from extractors.parser_errors import tolerate_parser_errors
-from extractors.pdf_layout import MIN_TEXT_CHARS, Box, classify_page_text, find_gutter, order_lines
+from extractors.pdf_layout import (
+    MIN_TEXT_CHARS,
+    Box,
+    classify_page_text,
+    find_gutter,
+    order_lines,
+)
 from extractors.pdf_plumber import PageResult, PlumberPages
 from extractors.pdf_structure import MAX_METADATA_VALUE, MSG_ENCRYPTED
 from schemas.errors import ErrorCode, InputError

@@ -15,8 +15,8 @@ from typing import BinaryIO
 import pdfplumber
 
 from extractors.document import Line
-from extractors.pdf_layout import Box, classify_page_text, find_gutter, lines_from_words
 from extractors.parser_errors import parser_errors, tolerate_parser_errors
+from extractors.pdf_layout import Box, classify_page_text, find_gutter, lines_from_words
 from extractors.pdf_structure import MSG_DAMAGED
 from schemas.errors import EnvironmentProblem, ErrorCode, InputError
 

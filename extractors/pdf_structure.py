@@ -17,7 +17,11 @@ from pypdf import PasswordType, PdfReader, apply_configuration
 from pypdf.filters import decode_stream_data
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
 
-from extractors.parser_errors import MSG_ENCRYPTED, to_input_error, tolerate_parser_errors
+from extractors.parser_errors import (
+    MSG_ENCRYPTED,
+    to_input_error,
+    tolerate_parser_errors,
+)
 from schemas.errors import EnvironmentProblem, ErrorCode, InputError
 
 __all__ = ["MSG_DAMAGED", "MSG_ENCRYPTED", "Inspection", "inspect_with_pypdf", "screen_page_streams"]
@@ -138,10 +142,9 @@ def read_metadata(reader: PdfReader) -> dict[str, str]:
 def read_outline(reader: PdfReader) -> list[tuple[int, str, int | None]]:
     """Flatten the outline into ``(level, title, 1-based page or None)``, bounded in depth and size."""
     entries: list[tuple[int, str, int | None]] = []
-    with tolerate_parser_errors("pypdf, outline") as outcome:  # a broken or cyclic outline is skipped
-        with apply_configuration(outline_maximum_depth=MAX_OUTLINE_DEPTH,
-                                 outline_maximum_entries=MAX_OUTLINE_ENTRIES):
-            _flatten_outline(reader, reader.outline, 0, entries)
+    limits = apply_configuration(outline_maximum_depth=MAX_OUTLINE_DEPTH, outline_maximum_entries=MAX_OUTLINE_ENTRIES)
+    with tolerate_parser_errors("pypdf, outline") as outcome, limits:  # a broken or cyclic outline is skipped
+        _flatten_outline(reader, reader.outline, 0, entries)
     return [] if outcome.failed else entries
 
 

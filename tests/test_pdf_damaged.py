@@ -15,7 +15,11 @@ from pdfminer.utils import decode_text
 from pdfplumber.utils.exceptions import PdfminerException
 from pypdf.errors import LimitReachedError
 
-from extractors.parser_errors import is_parser_error, parser_errors, tolerate_parser_errors
+from extractors.parser_errors import (
+    is_parser_error,
+    parser_errors,
+    tolerate_parser_errors,
+)
 from extractors.pdf import MSG_REPAIRED, read_pdf
 from schemas.errors import ErrorCode, InputError
 from tests.fixtures.pdf import write_pdf
@@ -120,26 +124,22 @@ def test_parser_errors_are_told_from_our_bugs():
 
 
 def test_parser_failure_maps_to_input_error_and_a_bug_stays_a_bug():
-    with pytest.raises(InputError) as damaged:
-        with parser_errors("kaputt"):
-            raise PdfminerException(PSSyntaxError("Invalid dictionary construct"))
+    with pytest.raises(InputError) as damaged, parser_errors("kaputt"):
+        raise PdfminerException(PSSyntaxError("Invalid dictionary construct"))
     assert damaged.value.code is ErrorCode.DAMAGED_FILE and damaged.value.message == "kaputt"
 
-    with pytest.raises(InputError) as locked:
-        with parser_errors("kaputt"):
-            from pdfminer.pdfdocument import PDFPasswordIncorrect
+    with pytest.raises(InputError) as locked, parser_errors("kaputt"):
+        from pdfminer.pdfdocument import PDFPasswordIncorrect
 
-            raise PdfminerException(PDFPasswordIncorrect())
+        raise PdfminerException(PDFPasswordIncorrect())
     assert locked.value.code is ErrorCode.ENCRYPTED
 
-    with pytest.raises(InputError) as bomb:
-        with tolerate_parser_errors("Seite 1"):
-            raise LimitReachedError("zu groß")
+    with pytest.raises(InputError) as bomb, tolerate_parser_errors("Seite 1"):
+        raise LimitReachedError("zu groß")
     assert bomb.value.code is ErrorCode.HOSTILE_FILE
 
-    with pytest.raises(KeyError):
-        with tolerate_parser_errors("Seite 1"):
-            {}["our bug"]
+    with pytest.raises(KeyError), tolerate_parser_errors("Seite 1"):
+        {}["our bug"]
 
 
 def test_tolerated_parser_failure_is_noted_in_the_outcome():
