@@ -20,7 +20,13 @@ from outputs.pdf import find_soffice
 from pipeline.cli_documents import documents
 from pipeline.cli_rules import calendar
 from pipeline.conference_service import import_conferences
-from pipeline.documents_service import DocumentOptions, build_documents
+from pipeline.documents_service import (
+    AttachmentConverter,
+    DocumentOptions,
+    DocumentsReport,
+    build_documents,
+    prepare_attachments,
+)
 from pipeline.export_service import export_collection
 from pipeline.inbox.folders import resolve_folders
 from pipeline.inbox.moves import archive_path
@@ -30,10 +36,11 @@ from pipeline.service import write_bytes_atomically
 from pipeline.settings import Settings
 from pipeline.storage import Database, open_database
 from pipeline.storage.models import DocumentRow
-from schemas.documents import DocumentKind
+from schemas.documents import Attachment, DocumentKind, DocumentSpec
 from schemas.errors import ExitCode
 from tests.fixtures.docx import write_docx
 from tests.fixtures.motions import write_motion
+from tests.fixtures.pdf import encrypt_pdf, write_pdf
 from tests.fixtures.sample import load_sample
 
 REPO = Path(__file__).resolve().parents[1]
@@ -245,3 +252,25 @@ def test_originals_without_pdf_are_announced_not_dropped_silently(with_originals
     report = build_documents(db, own, "IntMK", 23, [DocumentKind.SITZUNGSUNTERLAGEN], DocumentOptions(pdf=False, originals=True))
     assert any("ohne PDF ist keines angehängt" in warning for warning in report.warnings)
     assert "Angehängte Originale" not in read_docx_text(report.built[0].docx.read_bytes())
+
+
+def test_damaged_or_locked_pdf_originals_are_listed_not_appended(tmp_path):
+    """Before, one damaged original made the whole PDF of the Sitzungsunterlagen fail."""
+    good = write_pdf(tmp_path / "gut.pdf", [["Beschlussvorschlag Rheinland-Pfalz"]])
+    broken = tmp_path / "kaputt.pdf"
+    broken.write_bytes(good.read_bytes()[:200])
+    locked = encrypt_pdf(good, tmp_path / "gesperrt.pdf", user_password="geheim", owner_password="geheimer")
+    attachments = [Attachment(title=f"Antrag {n}", path=path, bookmark=f"Original zu TOP {n}")
+                   for n, path in ((3, good), (4, broken), (5, locked), (6, tmp_path / "fehlt.pdf"))]
+    spec = DocumentSpec(kind=DocumentKind.SITZUNGSUNTERLAGEN, file_stem="IntMK-23-sitzungsunterlagen",
+                        title="Sitzungsunterlagen", header="23. IntMK", attachments=attachments)
+    report = DocumentsReport(tmp_path)
+    prepared = prepare_attachments(spec, AttachmentConverter("soffice", 10, tmp_path), report)
+    assert [a.path for a in prepared.attachments] == [good]
+    assert [(u.attachment.bookmark, u.reason) for u in report.unattached] == [
+        ("Original zu TOP 4", "die Datei ist beschädigt"), ("Original zu TOP 5", "mit einem Kennwort geschützt"),
+        ("Original zu TOP 6", "die Datei fehlt")]
+    assert report.exit_code == ExitCode.ENVIRONMENT  # the missing file outranks the damaged ones
+    [listing] = [block for block in prepared.blocks if block.kind == "bullets"]
+    assert listing.items[0] == "Original zu TOP 3: Antrag 3"
+    assert listing.items[2].startswith("Original zu TOP 5: Antrag 5 – konnte nicht angehängt werden (mit einem Kennwort geschützt)")
