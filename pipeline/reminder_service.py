@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.inbox.folders import resolve_folders
 from pipeline.rules.calendar import (
     compute_deadlines,
     deadlines_between,
@@ -120,8 +121,9 @@ def display_conference(key: str) -> str:
 
 
 def write_reminder(settings: Settings, text: str, today: dt.date) -> Path:
-    """Write the reminder atomically to ``<home>/out/fristen-<today>.txt``; return the path."""
-    target = settings.home / "out" / f"fristen-{today.isoformat()}.txt"
+    """Write the reminder atomically to ``<out>/fristen-<today>.txt`` (``INTMK_OUT_DIR``, by default
+    ``<home>/out``); return the path."""
+    target = resolve_folders(settings).out / f"fristen-{today.isoformat()}.txt"
     return write_bytes_atomically(target, text.encode("utf-8"))
 
 

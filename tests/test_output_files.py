@@ -104,6 +104,14 @@ def test_replacing_a_file_gives_the_new_one_the_umask_mode(tmp_path, umask):
     assert target.read_bytes() == b"neu" and file_mode(target) == 0o666 & ~umask
 
 
+def test_reminder_goes_to_the_chosen_output_folder(tmp_path):
+    """Regression: the reminder ignored INTMK_OUT_DIR and always wrote to <home>/out."""
+    settings = Settings(home=tmp_path / "home", out_dir=tmp_path / "laufwerk")
+    path = write_reminder(settings, "Keine Fristen.\n", dt.date(2027, 4, 1))
+    assert path == tmp_path / "laufwerk" / "fristen-2027-04-01.txt" and path.read_text(encoding="utf-8") == "Keine Fristen.\n"
+    assert not (tmp_path / "home" / "out").exists()
+
+
 def test_failed_write_leaves_neither_temp_file_nor_target(tmp_path, monkeypatch):
     from pipeline import service
     from schemas.errors import EnvironmentProblem
