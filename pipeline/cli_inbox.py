@@ -85,19 +85,23 @@ def is_prefect_unreachable(exc: BaseException) -> bool:
     return False
 
 
-def print_report(report: PassReport) -> None:
+def print_report(report: PassReport, *, as_json: bool = False) -> None:
+    if as_json:
+        click.echo(json.dumps(report_inbox.report_as_json(report), ensure_ascii=False, indent=2))
+        return
     for outcome in report.outcomes:
         click.echo("\n".join(report_inbox.format_outcome(outcome)))
     report_inbox.print_table(report_inbox.build_summary_table(report))
 
 
 @click.command()
+@click.option("--json", "as_json", is_flag=True, help="Ergebnis als JSON (Zähler wie »intmk status --json«).")
 @click.pass_obj
-def run(settings: Settings) -> None:
+def run(settings: Settings, as_json: bool) -> None:
     """Ein Durchlauf über den Eingang (Prefect-Flow): übernehmen, lesen, prüfen, speichern, archivieren."""
     prepare_folders(settings)  # a bad folder layout stops here, before Prefect starts
     report = run_pass_with_prefect(settings, wait=True)
-    print_report(report)
+    print_report(report, as_json=as_json)
     sys.exit(int(report.exit_code))
 
 

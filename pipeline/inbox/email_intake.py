@@ -11,11 +11,21 @@ import hashlib
 from extractors.email_message import EmailContent, read_email
 from pipeline.inbox import moves
 from pipeline.inbox.claim import ATTACHMENTS
-from pipeline.inbox.outcome import PROCESSED, DocumentOutcome, document_logger
-from pipeline.inbox.process import Incoming, PassContext, find_document, process_document, publish_and_store, quarantine
+from pipeline.inbox.outcome import DUPLICATE, PROCESSED, DocumentOutcome, document_logger
+from pipeline.inbox.process import (
+    Incoming,
+    PassContext,
+    find_document,
+    process_document,
+    publish_and_store,
+    quarantine,
+    store_with_retry,
+)
 from pipeline.isolation import run_isolated
 from pipeline.receipt import EmailFacts
 from pipeline.service import FileResult, process_limits, write_bytes_atomically
+from pipeline.storage.arrivals import list_attachments, record_attachment
+from pipeline.storage.models import DocumentRow
 from schemas import ErrorInfo
 from schemas.errors import InputError
 
@@ -42,13 +52,43 @@ def process_attachment(parent: Incoming, ctx: PassContext, index: int, attachmen
     """One attachment, written into the claim folder, then read like a dropped file."""
     sha256 = hashlib.sha256(attachment.data).hexdigest()
     with ctx.lock_for(sha256):
+        done = find_recorded_attachment(ctx, parent, index, sha256)
+        if done is not None:  # recorded by an interrupted run on this very e-mail
+            return done
         known = find_document(ctx, sha256)
-        if known is not None:  # stored before, maybe by an interrupted run on this very e-mail
-            recovered = known.parent_sha256 == parent.sha256
-            return DocumentOutcome(name=attachment.name, outcome=known.state if recovered else "duplicate",
-                                   sha256=sha256, recovered=recovered)
+        if known is not None:
+            return record_duplicate_attachment(parent, ctx, index, attachment.name, sha256)
         path = parent.claim.folder / ATTACHMENTS / f"{index:02d}-{attachment.name}"
         write_bytes_atomically(path, attachment.data)
         child = Incoming(parent.claim, sha256, path, attachment.name, sidecar=parent.sidecar, email=parent.email,
-                         parent_sha256=parent.sha256)
+                         parent_sha256=parent.sha256, position=index)
         return process_document(child, ctx)
+
+
+def find_recorded_attachment(ctx: PassContext, parent: Incoming, index: int, sha256: str) -> DocumentOutcome | None:
+    """The outcome an earlier run of this e-mail stored for attachment ``index``, if any.
+
+    A document from this e-mail without an attachment row was stored before rows were kept
+    (migration 0005): its row is written now, unless another attachment of the e-mail has its bytes.
+    """
+    claim_id = parent.claim.claim_id
+    with ctx.db.session() as session:
+        rows = list_attachments(session, claim_id)
+        row = next((r for r in rows if r.position == index and r.sha256 == sha256), None)
+        if row is not None:
+            return DocumentOutcome(name=row.name, outcome=row.outcome, sha256=sha256, reason_code=row.reason_code,
+                                   reason=row.reason, recovered=True)
+        document = session.get(DocumentRow, sha256)
+        if document is None or document.parent_sha256 != parent.sha256 or any(r.sha256 == sha256 for r in rows):
+            return None
+        reason = (document.reason_code, document.reason) if document.reason_code else None
+        record_attachment(session, claim_id, index, document.original_name, sha256, document.state, reason)
+        return DocumentOutcome(name=document.original_name, outcome=document.state, sha256=sha256,
+                               reason_code=document.reason_code, reason=document.reason, recovered=True)
+
+
+def record_duplicate_attachment(parent: Incoming, ctx: PassContext, index: int, name: str, sha256: str) -> DocumentOutcome:
+    """Same bytes as a stored document: not read again, but counted (the e-mail keeps the bytes)."""
+    store_with_retry(ctx, lambda s: record_attachment(s, parent.claim.claim_id, index, name, sha256, DUPLICATE))
+    document_logger(__name__, sha256).info("Anhang %s: Dublette", name)
+    return DocumentOutcome(name=name, outcome=DUPLICATE, sha256=sha256)

@@ -33,7 +33,7 @@ from pipeline.receipt import EmailFacts, Receipt, Sidecar, find_sidecar, read_si
 from pipeline.service import FileResult, extract_file
 from pipeline.settings import Settings
 from pipeline.storage import Database
-from pipeline.storage.arrivals import ensure_arrival, finish_arrival, note_arrival_problem
+from pipeline.storage.arrivals import ensure_arrival, finish_arrival, note_arrival_problem, record_attachment
 from pipeline.storage.documents import record_document, store_extraction
 from pipeline.storage.models import ArrivalRow, DocumentRow
 from pipeline.version import PIPELINE_VERSION
@@ -86,6 +86,7 @@ class Incoming:
     sidecar: Sidecar | None = None
     email: EmailFacts | None = None
     parent_sha256: str | None = None
+    position: int | None = None  # an attachment's place in its e-mail (1, 2, …)
 
 
 def process_claim(claim: Claim, ctx: PassContext) -> DocumentOutcome | None:
@@ -220,6 +221,9 @@ def _store(session, incoming, ctx, outcome, location, size, result, receipt) -> 
     reason = (result.error.code, result.error.message) if result and result.error else None
     if incoming.parent_sha256 is None:
         finish_arrival(session, incoming.claim.claim_id, outcome, location, reason)
+    else:
+        record_attachment(session, incoming.claim.claim_id, incoming.position, incoming.name, incoming.sha256,
+                          outcome, reason)
     if outcome == DUPLICATE:
         return None
     document, _ = record_document(session, incoming.sha256, incoming.name, size, receipt)

@@ -26,6 +26,7 @@ from pipeline.inbox.claim import (
     scan_inbox,
     wait_until_settled,
 )
+from pipeline.inbox.counts import InboxCounts, count_pass
 from pipeline.inbox.folders import Folders, prepare_folders
 from pipeline.inbox.moves import remove_stale_temp_files
 from pipeline.inbox.outcome import DocumentOutcome
@@ -60,6 +61,11 @@ class PassReport:
     @property
     def exit_code(self) -> ExitCode:
         return worst_exit_code(o.exit_code for o in self.outcomes)
+
+    @property
+    def counts(self) -> InboxCounts:
+        """Files and attachments this pass finished, as ``intmk status`` counts them (inbox.counts)."""
+        return count_pass(self.outcomes, len(self.waiting))
 
 
 def open_pass(settings: Settings) -> PassContext:

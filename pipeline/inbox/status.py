@@ -1,4 +1,4 @@
-"""``intmk status``: counts per state, the files waiting, and an audit of store against folders."""
+"""``intmk status``: counts per state (inbox.counts), the files waiting, and an audit of store against folders."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from sqlalchemy import func, select
 
 from extractors.hashing import sha256_file
 from pipeline.inbox.claim import list_open_claims, scan_inbox
+from pipeline.inbox.counts import InboxCounts, tally
 from pipeline.inbox.folders import Folders
 from pipeline.inbox.moves import NOTE_FILE, REASON_FILE
 from pipeline.storage import Database
-from pipeline.storage.arrivals import count_outcomes, list_arrivals
+from pipeline.storage.arrivals import count_attachment_outcomes, count_outcomes, list_arrivals
 from pipeline.storage.models import ArrivalRow, DocumentRow
 
 
@@ -26,12 +27,14 @@ class WaitingFile:
 
 @dataclass(slots=True)
 class InboxStatus:
-    counts: dict[str, int]
+    counts: InboxCounts
+    documents: int  # stored documents: files, attachments and digitized archive files, without duplicates
     waiting: list[WaitingFile] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict:
-        return {**self.counts, "waiting": [vars_of(w) for w in self.waiting], "ignored": self.ignored}
+        return {**self.counts.as_json(), "documents": self.documents, "waiting": [vars_of(w) for w in self.waiting],
+                "ignored": self.ignored}
 
 
 def vars_of(item: WaitingFile) -> dict:
@@ -39,9 +42,10 @@ def vars_of(item: WaitingFile) -> dict:
 
 
 def read_status(db: Database, folders: Folders, settle_seconds: float) -> InboxStatus:
-    """Counts per state: processed, quarantined, duplicates, queued (inbox + processing)."""
+    """What all passes finished, per file and per e-mail attachment, and what is waiting now."""
     with db.session() as session:
-        counts = count_outcomes(session)
+        files = count_outcomes(session)
+        attachments = count_attachment_outcomes(session)
         queued = {row.claim_id: row for row in list_arrivals(session, "queued")}
         documents = session.scalar(select(func.count()).select_from(DocumentRow))
     scan = scan_inbox(folders.inbox, settle_seconds)
@@ -50,16 +54,9 @@ def read_status(db: Database, folders: Folders, settle_seconds: float) -> InboxS
         row = queued.get(claim.claim_id)
         waiting.append(WaitingFile(claim.name or "(nur Aufräumen)", "processing", claim.claimed_at.isoformat(),
                                    row.reason if row else None))
-    status = {
-        "processed": counts["processed"],
-        "quarantined": counts["quarantined"],
-        "duplicates": counts["duplicate"],
-        "queued": len(waiting),
-        "in_inbox": len(scan.ready) + len(scan.waiting),
-        "in_processing": len(waiting) - len(scan.ready) - len(scan.waiting),
-        "documents": documents,
-    }
-    return InboxStatus(status, waiting, [p.name for p in scan.ignored])
+    in_inbox = len(scan.ready) + len(scan.waiting)
+    counts = tally(files, attachments, in_inbox=in_inbox, in_processing=len(waiting) - in_inbox)
+    return InboxStatus(counts, documents, waiting, [p.name for p in scan.ignored])
 
 
 def audit_folders(db: Database, folders: Folders, *, verify_hashes: bool = True) -> list[str]:

@@ -145,6 +145,25 @@ class ArrivalRow(Base):
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
+class AttachmentRow(Base):
+    """One attachment of an e-mail that arrived in the inbox, and what became of it there.
+
+    Written in the transaction that stores the attachment's document, or alone for a duplicate
+    (which has no document of its own): ``intmk status`` counts attachments from these rows.
+    """
+
+    __tablename__ = "attachments"
+
+    email_claim_id: Mapped[str] = mapped_column(ForeignKey("arrivals.claim_id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)  # 1, 2, … in the e-mail
+    name: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    outcome: Mapped[str] = mapped_column(String(16), index=True)
+    reason_code: Mapped[str | None] = mapped_column(String(32))
+    reason: Mapped[str | None] = mapped_column(Text)
+    finished_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
 class MeetingInputRow(Base):
     """One imported meeting input file (votes, participants, …) of one conference.
 
