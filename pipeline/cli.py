@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -85,7 +86,26 @@ def cli(ctx: click.Context, verbose: bool) -> None:
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    quiet_prefect(verbose)
     ctx.obj = load_settings()
+
+
+# Prefect's own chatter is not the clerk's business: its telemetry (whose failure it logs as
+# ERROR, with a traceback when its SQLite is busy), the start of its temporary server, each flow
+# run's INFO lines. Errors that matter reach us as exceptions and are reported in German.
+PREFECT_NO_TELEMETRY = {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
+PREFECT_QUIET_LOGS = {"PREFECT_LOGGING_LEVEL": "WARNING", "PREFECT_SERVER_LOGGING_LEVEL": "ERROR"}
+
+
+def quiet_prefect(verbose: bool) -> None:
+    """Prefect settings for every command, before Prefect is imported (the commands that need it
+    import ``pipeline.flows`` inside) and inherited by the temporary server it starts as a child.
+
+    A value already in the environment wins; ``--verbose`` keeps Prefect's own log levels.
+    """
+    quiet = PREFECT_NO_TELEMETRY | ({} if verbose else PREFECT_QUIET_LOGS)
+    for name, value in quiet.items():
+        os.environ.setdefault(name, value)
 
 
 @cli.command()

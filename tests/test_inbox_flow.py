@@ -81,6 +81,24 @@ def test_run_status_and_reprocess_from_the_command_line(tmp_path, motions):
     assert assert_conservation(make_settings(home), drops) == {"processed": 1, "quarantined": 1, "duplicate": 1}
 
 
+def clerk_environment(home: Path) -> dict[str, str]:
+    """What a clerk's shell has: none of the Makefile's PREFECT_* settings, a Prefect home never used."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_") and k != "DO_NOT_TRACK"}
+    return {**env, **FAST, "INTMK_HOME": str(home), "PREFECT_HOME": str(home / "fresh-prefect")}
+
+
+def test_run_on_an_empty_inbox_prints_nothing_of_prefect(tmp_path):
+    """Prefect logged its failed telemetry as ERROR (a clerk reads failure), announced its temporary
+    server and each flow run; none of it is ours to report."""
+    result = subprocess.run([str(INTMK), "run"], env=clerk_environment(tmp_path / "home"), capture_output=True,
+                            text=True, timeout=240)
+    assert result.returncode == 0, result.stderr
+    for noise in ("ERROR", "Starting temporary server", "Traceback", "telemetry", "INFO"):
+        assert noise not in result.stderr, result.stderr
+    assert result.stderr.strip() == ""
+    assert "Zusammenfassung des Durchlaufs" in result.stdout
+
+
 def test_prefect_api_down_leaves_every_file_in_the_inbox(tmp_path, motions):
     home = tmp_path / "home"
     drops = new_drops(make_settings(home))
