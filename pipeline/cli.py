@@ -154,7 +154,20 @@ def load_settings() -> Settings:
     try:
         return Settings()
     except ValueError as exc:
-        raise click.UsageError(f"Ungültige Einstellung (INTMK_…): {exc}") from exc
+        raise click.UsageError(f"Ungültige Einstellung: {describe_settings_error(exc, Settings)} "
+                               "Bitte die Umgebungsvariable (oder .env) korrigieren.") from exc
+
+
+def describe_settings_error(exc: ValueError, settings: type) -> str:
+    """pydantic's English per field in German, each field by its INTMK_ variable."""
+    from pydantic import ValidationError
+
+    from pipeline.messages import describe_validation_errors
+
+    if not isinstance(exc, ValidationError):
+        return str(exc)
+    labels = {name: f"INTMK_{name.upper()}" for name in settings.model_fields}
+    return " ".join(describe_validation_errors(exc, labels=labels))
 
 
 def main() -> None:

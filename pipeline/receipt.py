@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from pipeline.messages import describe_toml_error, describe_validation_errors, list_fields
 from schemas.errors import UsageProblem
 from schemas.records import LandCode
 
@@ -66,15 +67,31 @@ def find_sidecar(document: Path) -> Path | None:
         return None
 
 
+SIDECAR_ADVICE = "Bitte korrigieren und Dokument und Begleitdatei erneut in den Eingang legen."
+
+
 def read_sidecar(document: Path) -> Sidecar | None:
+    """The clerk's statements beside ``document``; a faulty sidecar is a UsageProblem in German."""
     path = find_sidecar(document)
     if path is None:
         return None
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise sidecar_problem(path, ["Sie ist nicht als UTF-8 gespeichert (im Editor „UTF-8“ wählen)."]) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise sidecar_problem(path, [describe_toml_error(exc)]) from exc
+    except OSError as exc:
+        raise sidecar_problem(path, ["Sie kann nicht gelesen werden (Zugriffsrechte prüfen)."]) from exc
+    try:
         return Sidecar.model_validate(data)
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError) as exc:
-        raise UsageProblem(f"Begleitdatei {path.name} ist fehlerhaft: {exc}") from exc
+    except ValidationError as exc:
+        problems = describe_validation_errors(exc, allowed=list_fields(Sidecar))
+        raise sidecar_problem(path, problems) from exc
+
+
+def sidecar_problem(path: Path, problems: list[str]) -> UsageProblem:
+    return UsageProblem(f"Die Begleitdatei {path.name} ist fehlerhaft: {' '.join(problems)} {SIDECAR_ADVICE}")
 
 
 def attach_berlin(moment: dt.datetime) -> dt.datetime:

@@ -29,7 +29,15 @@ from pipeline.inbox.claim import ATTACHMENTS, Claim
 from pipeline.inbox.folders import Folders
 from pipeline.inbox.outcome import DUPLICATE, PROCESSED, QUARANTINED, QUEUED, DocumentOutcome, document_logger
 from pipeline.inbox.reasons import describe_duplicate, describe_quarantine
-from pipeline.receipt import EmailFacts, Receipt, Sidecar, find_sidecar, read_sidecar, resolve_receipt
+from pipeline.receipt import (
+    SIDECAR_ADVICE,
+    EmailFacts,
+    Receipt,
+    Sidecar,
+    find_sidecar,
+    read_sidecar,
+    resolve_receipt,
+)
 from pipeline.service import FileResult, extract_file
 from pipeline.settings import Settings
 from pipeline.storage import Database
@@ -116,6 +124,7 @@ def _process_claim(claim: Claim, ctx: PassContext) -> DocumentOutcome | None:
         incoming = Incoming(claim, sha256, claim.path, claim.name)
         try:
             incoming.sidecar = read_sidecar(claim.path)
+            check_requested_conference(incoming.sidecar, claim)
         except UsageProblem as exc:
             return quarantine(incoming, ctx, ErrorInfo(code=ErrorCode.INVALID_DATA, message=exc.message))
         if (first := find_document(ctx, sha256)) is not None:
@@ -125,6 +134,18 @@ def _process_claim(claim: Claim, ctx: PassContext) -> DocumentOutcome | None:
 
             return process_email(incoming, ctx)
         return process_document(incoming, ctx)
+
+
+def check_requested_conference(sidecar: Sidecar | None, claim: Claim) -> None:
+    """A conference the sidecar names must be readable (else the file was kept queued for ever)."""
+    if sidecar is None or not sidecar.conference:
+        return
+    try:
+        parse_conference_ref(sidecar.conference)
+    except UsageProblem as exc:
+        raise UsageProblem(
+            f"Die Begleitdatei {claim.name}.toml nennt die Konferenz „{sidecar.conference}“, erwartet ist z. B. "
+            f"conference = \"IntMK 23\". {SIDECAR_ADVICE}") from exc
 
 
 def _ensure(session, claim: Claim, sha256: str) -> ArrivalRow:
