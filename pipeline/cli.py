@@ -81,13 +81,30 @@ def shorten_help(text: str, limit: int) -> str:
 @click.pass_context
 def cli(ctx: click.Context, verbose: bool) -> None:
     """Dokumenten-Pipeline der Geschäftsstelle der Integrationsministerkonferenz (IntMK)."""
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    configure_logging(verbose)
     quiet_prefect(verbose)
     ctx.obj = load_settings()
+
+
+class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is at the time (a test running commands in-process swaps it)."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> object:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: object) -> None:
+        """The stream is always the current ``sys.stderr``."""
+
+
+def configure_logging(verbose: bool) -> None:
+    root = logging.getLogger()
+    if not any(isinstance(handler, StderrHandler) for handler in root.handlers):
+        handler = StderrHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+    root.setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
 # Prefect's own chatter is not the clerk's business: its telemetry (whose failure it logs as
@@ -170,10 +187,10 @@ def describe_settings_error(exc: ValueError, settings: type) -> str:
     return " ".join(describe_validation_errors(exc, labels=labels))
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     """Console entry point: maps our exception tree to stable exit codes, never a bare traceback."""
     try:
-        cli.main(standalone_mode=False)
+        cli.main(args=argv, prog_name="intmk", standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except (click.ClickException, click.exceptions.Abort, KeyboardInterrupt) as exc:
